@@ -1,0 +1,262 @@
+package ai.together.sandbox;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
+import java.util.function.UnaryOperator;
+
+import ai.together.sandbox.internal.ClientContext;
+import ai.together.sandbox.internal.HttpTransport;
+import ai.together.sandbox.internal.RetryEngine;
+import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Settings shared by {@link TogetherSandbox.Builder} and {@link ReactiveTogetherSandbox.Builder}.
+ * Building performs no network I/O.
+ *
+ * @param <B> the concrete builder type
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public abstract class ClientBuilder<B extends ClientBuilder<B>> {
+
+	/** The environment variable holding the API key. */
+	public static final String API_KEY_ENV = "TOGETHER_API_KEY";
+
+	/** The environment variable holding the management base URL (origin, without /api/v1). */
+	public static final String BASE_URL_ENV = "TOGETHER_BASE_URL";
+
+	/** The base URL used when none is configured. */
+	public static final String DEFAULT_BASE_URL = "https://api.codesandbox.io";
+
+	/** Default response timeout of non-streaming calls. */
+	public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+
+	/** Default response timeout of the lifecycle {@code wait} call, which long-polls. */
+	public static final Duration DEFAULT_LIFECYCLE_TIMEOUT = Duration.ofMinutes(5);
+
+	/** Default connect timeout of the client's own connection pool. */
+	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+	private @Nullable String apiKey;
+
+	private @Nullable String baseUrl;
+
+	private RetryConfig retry = RetryConfig.defaults();
+
+	private WebClient.@Nullable Builder webClientBuilder;
+
+	private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+
+	private Duration lifecycleTimeout = DEFAULT_LIFECYCLE_TIMEOUT;
+
+	private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+	private final List<RetryListener> retryListeners = new ArrayList<>();
+
+	private UnaryOperator<@Nullable String> environment = System::getenv;
+
+	private RetryEngine.@Nullable Sleeper retrySleeper;
+
+	private @Nullable DoubleSupplier retryRandom;
+
+	ClientBuilder() {
+	}
+
+	@SuppressWarnings("unchecked")
+	private B self() {
+		return (B) this;
+	}
+
+	/**
+	 * API key; when {@code null} or blank, {@code TOGETHER_API_KEY} is read at {@code build()}.
+	 * @param apiKey the API key
+	 * @return this builder
+	 */
+	public B apiKey(@Nullable String apiKey) {
+		this.apiKey = apiKey;
+		return self();
+	}
+
+	/**
+	 * Management API origin, for example {@code https://api.codesandbox.io} ({@code /api/v1} is
+	 * appended; a trailing slash is tolerated); when {@code null} or blank,
+	 * {@code TOGETHER_BASE_URL} or the default is used.
+	 * @param baseUrl the base URL
+	 * @return this builder
+	 */
+	public B baseUrl(@Nullable String baseUrl) {
+		this.baseUrl = baseUrl;
+		return self();
+	}
+
+	/**
+	 * Retry configuration for every non-streaming call (default: {@link RetryConfig#defaults()}).
+	 * @param retry the configuration
+	 * @return this builder
+	 */
+	public B retry(RetryConfig retry) {
+		this.retry = Objects.requireNonNull(retry, "retry must not be null");
+		return self();
+	}
+
+	/**
+	 * A {@code WebClient.Builder} to start from (for example Spring Boot's, with its codecs, SSL
+	 * bundles and metrics). It is cloned, never modified. Its connector, if any, is used as is:
+	 * the {@link #connectTimeout(Duration) connect timeout} then does not apply, and closing the
+	 * client does not release that connector's pool, which belongs to the application.
+	 * @param webClientBuilder the builder
+	 * @return this builder
+	 */
+	public B webClientBuilder(WebClient.Builder webClientBuilder) {
+		this.webClientBuilder = Objects.requireNonNull(webClientBuilder, "webClientBuilder must not be null");
+		return self();
+	}
+
+	/**
+	 * Response timeout of every non-streaming call, per attempt (default 60 s). Streams have none.
+	 * @param responseTimeout the timeout
+	 * @return this builder
+	 */
+	public B responseTimeout(Duration responseTimeout) {
+		this.responseTimeout = positive(responseTimeout, "responseTimeout");
+		return self();
+	}
+
+	/**
+	 * Response timeout of the {@code wait} call that start, hibernate and shutdown make, per
+	 * attempt (default 5 min): that call returns only once the sandbox has settled.
+	 * @param lifecycleTimeout the timeout
+	 * @return this builder
+	 */
+	public B lifecycleTimeout(Duration lifecycleTimeout) {
+		this.lifecycleTimeout = positive(lifecycleTimeout, "lifecycleTimeout");
+		return self();
+	}
+
+	/**
+	 * Connect timeout of the client's own connection pool (default 10 s).
+	 * @param connectTimeout the timeout
+	 * @return this builder
+	 */
+	public B connectTimeout(Duration connectTimeout) {
+		this.connectTimeout = positive(connectTimeout, "connectTimeout");
+		return self();
+	}
+
+	/**
+	 * Adds an observer of retries (metrics, logs). Observers never change a decision.
+	 * @param listener the observer
+	 * @return this builder
+	 */
+	public B retryListener(RetryListener listener) {
+		this.retryListeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+		return self();
+	}
+
+	B environment(UnaryOperator<@Nullable String> environment) {
+		this.environment = environment;
+		return self();
+	}
+
+	B retryTiming(RetryEngine.Sleeper sleeper, DoubleSupplier random) {
+		this.retrySleeper = sleeper;
+		this.retryRandom = random;
+		return self();
+	}
+
+	/**
+	 * Resolves the settings and creates the shared client context.
+	 * @return the context
+	 */
+	ClientContext buildContext() {
+		String key = resolveApiKey();
+		String origin = resolveBaseUrl();
+		RetryEngine engine = (this.retrySleeper != null && this.retryRandom != null)
+				? new RetryEngine(this.retry, this.retrySleeper, this.retryRandom, this.retryListeners)
+				: new RetryEngine(this.retry).withListeners(this.retryListeners);
+		WebClient.Builder builder;
+		AutoCloseable owned = null;
+		if (this.webClientBuilder != null) {
+			builder = this.webClientBuilder.clone();
+		}
+		else {
+			ConnectionProvider pool = ConnectionProvider.builder("together-sandbox")
+				.maxConnections(500)
+				.pendingAcquireMaxCount(-1)
+				.maxIdleTime(Duration.ofSeconds(30))
+				.build();
+			HttpClient http = HttpClient.create(pool)
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis()));
+			builder = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http));
+			owned = pool::dispose;
+		}
+		HttpTransport transport = new HttpTransport(builder.build(), engine, this.responseTimeout, owned);
+		return new ClientContext(key, origin, transport, this.lifecycleTimeout);
+	}
+
+	private String resolveApiKey() {
+		String key = (this.apiKey != null && !this.apiKey.isBlank()) ? this.apiKey : this.environment.apply(API_KEY_ENV);
+		if (key == null || key.isBlank()) {
+			throw new IllegalArgumentException(
+					"apiKey must be provided or the " + API_KEY_ENV + " environment variable must be set");
+		}
+		for (int i = 0; i < key.length(); i++) {
+			if (Character.isISOControl(key.charAt(i)) || Character.isWhitespace(key.charAt(i))) {
+				// Never echo the key itself.
+				throw new IllegalArgumentException("apiKey must not contain whitespace or control characters");
+			}
+		}
+		return key;
+	}
+
+	private String resolveBaseUrl() {
+		String url = this.baseUrl;
+		String source = "baseUrl";
+		if (url == null || url.isBlank()) {
+			url = this.environment.apply(BASE_URL_ENV);
+			source = BASE_URL_ENV;
+		}
+		if (url == null || url.isBlank()) {
+			return DEFAULT_BASE_URL;
+		}
+		String origin = url.trim();
+		while (origin.endsWith("/")) {
+			// The Python SDK would produce "…//api/v1"; one clean URL is what the user meant.
+			origin = origin.substring(0, origin.length() - 1);
+		}
+		try {
+			URI uri = new URI(origin);
+			String scheme = uri.getScheme();
+			if (uri.getHost() == null || scheme == null
+					|| !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+				throw new IllegalArgumentException(source + " must be an absolute http or https URL, was " + url);
+			}
+			if (uri.getQuery() != null || uri.getFragment() != null) {
+				throw new IllegalArgumentException(source + " must not have a query or fragment, was " + url);
+			}
+		}
+		catch (java.net.URISyntaxException ex) {
+			throw new IllegalArgumentException(source + " is not a valid URL: " + url, ex);
+		}
+		return origin;
+	}
+
+	private static Duration positive(Duration value, String name) {
+		Objects.requireNonNull(value, name + " must not be null");
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(name + " must be positive, was " + value);
+		}
+		return value;
+	}
+
+}

@@ -1,0 +1,126 @@
+package ai.together.sandbox;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import ai.together.sandbox.internal.ClientContext;
+import ai.together.sandbox.sandboxes.ReactiveSandboxes;
+
+/**
+ * The Together Sandbox client in the reactive style: every operation returns a {@code Mono} or
+ * a {@code Flux} and sends nothing until subscribed to. This is the engine;
+ * {@link TogetherSandbox} is its blocking view ({@link #blocking()}).
+ * <pre>{@code
+ * ReactiveTogetherSandbox sdk = ReactiveTogetherSandbox.create(); // TOGETHER_API_KEY
+ * sdk.sandboxes().create(CreateSandboxRequest.fromSnapshotAlias("my-app@v1"))
+ *     .flatMap(info -> sdk.sandboxes().start(info.id()))
+ *     ...
+ * }</pre>
+ * Thread-safe; create one per application and {@link #close()} it on shutdown. Closing never
+ * stops a sandbox.
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public final class ReactiveTogetherSandbox implements AutoCloseable {
+
+	private final ClientContext context;
+
+	private final ReactiveSandboxes sandboxes;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	ReactiveTogetherSandbox(ClientContext context) {
+		this.context = Objects.requireNonNull(context, "context");
+		this.sandboxes = new ReactiveSandboxes(context);
+	}
+
+	/**
+	 * Creates a client from the environment: {@code TOGETHER_API_KEY} (required) and
+	 * {@code TOGETHER_BASE_URL} (optional).
+	 * @return the client
+	 * @throws IllegalArgumentException when no API key is set
+	 */
+	public static ReactiveTogetherSandbox create() {
+		return builder().build();
+	}
+
+	/**
+	 * Starts a builder.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Sandbox lifecycle: create, start, hibernate, shutdown, get, list, delete.
+	 * @return the sandboxes namespace
+	 */
+	public ReactiveSandboxes sandboxes() {
+		return this.sandboxes;
+	}
+
+	/**
+	 * Returns the blocking view of this client; both share connections and configuration.
+	 * @return the blocking client
+	 */
+	public TogetherSandbox blocking() {
+		return new TogetherSandbox(this);
+	}
+
+	/**
+	 * Returns the management API origin this client talks to (without {@code /api/v1}).
+	 * @return the base URL
+	 */
+	public String baseUrl() {
+		return this.context.origin();
+	}
+
+	/**
+	 * Returns the retry configuration of this client.
+	 * @return the retry configuration
+	 */
+	public RetryConfig retryConfig() {
+		return this.context.transport().retryEngine().config();
+	}
+
+	ClientContext context() {
+		return this.context;
+	}
+
+	/**
+	 * Releases the client's connection pool (when it created its own). Sandboxes keep running.
+	 */
+	@Override
+	public void close() {
+		if (this.closed.compareAndSet(false, true)) {
+			this.context.close();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ReactiveTogetherSandbox[baseUrl=" + this.context.origin() + "]";
+	}
+
+	/**
+	 * Builder of {@link ReactiveTogetherSandbox}.
+	 */
+	public static final class Builder extends ClientBuilder<Builder> {
+
+		Builder() {
+		}
+
+		/**
+		 * Builds the client. No network I/O happens here.
+		 * @return the client
+		 * @throws IllegalArgumentException when no API key is available or the base URL is invalid
+		 */
+		public ReactiveTogetherSandbox build() {
+			return new ReactiveTogetherSandbox(buildContext());
+		}
+
+	}
+
+}

@@ -1,0 +1,128 @@
+package ai.together.sandbox;
+
+import java.util.Objects;
+
+import ai.together.sandbox.sandboxes.Sandboxes;
+
+/**
+ * The Together Sandbox client in the blocking style, for applications that do not use Reactor:
+ * the blocking view of a {@link ReactiveTogetherSandbox}, with the same operations returning
+ * plain values.
+ * <pre>{@code
+ * try (TogetherSandbox sdk = TogetherSandbox.create()) { // TOGETHER_API_KEY
+ *     SandboxInfo info = sdk.sandboxes().create(CreateSandboxRequest.fromSnapshotAlias("my-app@v1"));
+ *     try (Sandbox sandbox = sdk.sandboxes().start(info.id())) {
+ *         ...
+ *         sandbox.shutdown();
+ *     }
+ * }
+ * }</pre>
+ * Thread-safe; create one per application and {@link #close()} it on shutdown. Closing never
+ * stops a sandbox. Do not call blocking methods on a Reactor event-loop thread; use
+ * {@link #reactive()} there.
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public final class TogetherSandbox implements AutoCloseable {
+
+	private final ReactiveTogetherSandbox reactive;
+
+	private final Sandboxes sandboxes;
+
+	TogetherSandbox(ReactiveTogetherSandbox reactive) {
+		this.reactive = Objects.requireNonNull(reactive, "reactive");
+		this.sandboxes = new Sandboxes(reactive.sandboxes());
+	}
+
+	/**
+	 * Creates a client from the environment: {@code TOGETHER_API_KEY} (required) and
+	 * {@code TOGETHER_BASE_URL} (optional).
+	 * @return the client
+	 * @throws IllegalArgumentException when no API key is set
+	 */
+	public static TogetherSandbox create() {
+		return builder().build();
+	}
+
+	/**
+	 * Starts a builder.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Sandbox lifecycle: create, start, hibernate, shutdown, get, list, delete.
+	 * @return the sandboxes namespace
+	 */
+	public Sandboxes sandboxes() {
+		return this.sandboxes;
+	}
+
+	/**
+	 * Returns the reactive client this view blocks on; both share connections and configuration.
+	 * @return the reactive client
+	 */
+	public ReactiveTogetherSandbox reactive() {
+		return this.reactive;
+	}
+
+	/**
+	 * Returns the management API origin this client talks to (without {@code /api/v1}).
+	 * @return the base URL
+	 */
+	public String baseUrl() {
+		return this.reactive.baseUrl();
+	}
+
+	/**
+	 * Returns the retry configuration of this client.
+	 * @return the retry configuration
+	 */
+	public RetryConfig retryConfig() {
+		return this.reactive.retryConfig();
+	}
+
+	/**
+	 * Releases the client's connection pool (when it created its own). Sandboxes keep running.
+	 */
+	@Override
+	public void close() {
+		this.reactive.close();
+	}
+
+	@Override
+	public String toString() {
+		return "TogetherSandbox[baseUrl=" + baseUrl() + "]";
+	}
+
+	/**
+	 * Builder of {@link TogetherSandbox}.
+	 */
+	public static final class Builder extends ClientBuilder<Builder> {
+
+		Builder() {
+		}
+
+		/**
+		 * Builds the client. No network I/O happens here.
+		 * @return the client
+		 * @throws IllegalArgumentException when no API key is available or the base URL is invalid
+		 */
+		public TogetherSandbox build() {
+			return new ReactiveTogetherSandbox(buildContext()).blocking();
+		}
+
+		/**
+		 * Builds the reactive client with the same settings.
+		 * @return the reactive client
+		 */
+		public ReactiveTogetherSandbox buildReactive() {
+			return new ReactiveTogetherSandbox(buildContext());
+		}
+
+	}
+
+}

@@ -1,0 +1,210 @@
+package ai.together.sandbox.sandboxes;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
+
+import ai.together.sandbox.internal.Args;
+
+/**
+ * What {@code sandboxes().create(…)} sends: resources, the snapshot to create the sandbox from
+ * (by id or by alias, exactly one), and optional id and ephemeral flag. Build one with
+ * {@link #builder()}; resources default to 1 vCPU, 2 GiB of memory and 10 GiB of disk.
+ * <p>
+ * The values are validated when the request is built, so an invalid request never reaches the
+ * server.
+ *
+ * @param millicpu CPU in millicpu: at least 250 and a multiple of 250
+ * @param memoryBytes memory in bytes, positive
+ * @param diskBytes disk in bytes, positive
+ * @param id the sandbox id to use (6–8 characters), or {@code null} to let the server choose
+ * @param snapshotId the UUID of the snapshot to create the sandbox from
+ * @param snapshotAlias the alias of the snapshot ({@code namespace@tag} or {@code tag})
+ * @param ephemeral whether the sandbox is ephemeral, or {@code null} for the server's default
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public record CreateSandboxRequest(@JsonProperty("millicpu") int millicpu,
+		@JsonProperty("memory_bytes") long memoryBytes, @JsonProperty("disk_bytes") long diskBytes,
+		@JsonProperty("id") @Nullable String id, @JsonProperty("snapshot_id") @Nullable String snapshotId,
+		@JsonProperty("snapshot_alias") @Nullable String snapshotAlias,
+		@JsonProperty("ephemeral") @Nullable Boolean ephemeral) {
+
+	/** Default CPU: 1000 millicpu (1 vCPU). */
+	public static final int DEFAULT_MILLICPU = 1000;
+
+	/** Default memory: 2 GiB. */
+	public static final long DEFAULT_MEMORY_BYTES = 2L * 1024 * 1024 * 1024;
+
+	/** Default disk: 10 GiB. */
+	public static final long DEFAULT_DISK_BYTES = 10L * 1024 * 1024 * 1024;
+
+	/**
+	 * Validates the request.
+	 */
+	public CreateSandboxRequest {
+		if (millicpu < 250 || millicpu % 250 != 0) {
+			throw new IllegalArgumentException("millicpu must be at least 250 and a multiple of 250, was " + millicpu);
+		}
+		Args.positive(memoryBytes, "memoryBytes");
+		Args.positive(diskBytes, "diskBytes");
+		if (id != null) {
+			Args.sandboxId(id, "id");
+		}
+		if ((snapshotId == null) == (snapshotAlias == null)) {
+			throw new IllegalArgumentException((snapshotId == null)
+					? "snapshotId or snapshotAlias is required (exactly one of them)"
+					: "snapshotId and snapshotAlias must not both be set (exactly one of them)");
+		}
+		if (snapshotId != null) {
+			snapshotId = Args.uuid(snapshotId, "snapshotId");
+		}
+		if (snapshotAlias != null) {
+			Args.id(snapshotAlias, "snapshotAlias");
+		}
+	}
+
+	/**
+	 * Starts a builder with the default resources.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Shorthand for a request from a snapshot alias with the default resources.
+	 * @param alias the snapshot alias
+	 * @return the request
+	 */
+	public static CreateSandboxRequest fromSnapshotAlias(String alias) {
+		return builder().snapshotAlias(alias).build();
+	}
+
+	/**
+	 * Shorthand for a request from a snapshot id with the default resources.
+	 * @param snapshotId the snapshot UUID
+	 * @return the request
+	 */
+	public static CreateSandboxRequest fromSnapshotId(String snapshotId) {
+		return builder().snapshotId(snapshotId).build();
+	}
+
+	/**
+	 * Returns a builder initialised from this request.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		return new Builder().millicpu(this.millicpu)
+			.memoryBytes(this.memoryBytes)
+			.diskBytes(this.diskBytes)
+			.id(this.id)
+			.snapshotId(this.snapshotId)
+			.snapshotAlias(this.snapshotAlias)
+			.ephemeral(this.ephemeral);
+	}
+
+	/**
+	 * Builder of {@link CreateSandboxRequest}.
+	 */
+	public static final class Builder {
+
+		private int millicpu = DEFAULT_MILLICPU;
+
+		private long memoryBytes = DEFAULT_MEMORY_BYTES;
+
+		private long diskBytes = DEFAULT_DISK_BYTES;
+
+		private @Nullable String id;
+
+		private @Nullable String snapshotId;
+
+		private @Nullable String snapshotAlias;
+
+		private @Nullable Boolean ephemeral;
+
+		private Builder() {
+		}
+
+		/**
+		 * CPU in millicpu (at least 250, a multiple of 250; default 1000).
+		 * @param millicpu the CPU allocation
+		 * @return this builder
+		 */
+		public Builder millicpu(int millicpu) {
+			this.millicpu = millicpu;
+			return this;
+		}
+
+		/**
+		 * Memory in bytes (default 2 GiB).
+		 * @param memoryBytes the memory allocation
+		 * @return this builder
+		 */
+		public Builder memoryBytes(long memoryBytes) {
+			this.memoryBytes = memoryBytes;
+			return this;
+		}
+
+		/**
+		 * Disk in bytes (default 10 GiB).
+		 * @param diskBytes the disk allocation
+		 * @return this builder
+		 */
+		public Builder diskBytes(long diskBytes) {
+			this.diskBytes = diskBytes;
+			return this;
+		}
+
+		/**
+		 * Sandbox id to use (6–8 characters); generated by the server when not set.
+		 * @param id the id
+		 * @return this builder
+		 */
+		public Builder id(@Nullable String id) {
+			this.id = id;
+			return this;
+		}
+
+		/**
+		 * UUID of the snapshot to create the sandbox from.
+		 * @param snapshotId the snapshot id
+		 * @return this builder
+		 */
+		public Builder snapshotId(@Nullable String snapshotId) {
+			this.snapshotId = snapshotId;
+			return this;
+		}
+
+		/**
+		 * Alias of the snapshot to create the sandbox from.
+		 * @param snapshotAlias the alias
+		 * @return this builder
+		 */
+		public Builder snapshotAlias(@Nullable String snapshotAlias) {
+			this.snapshotAlias = snapshotAlias;
+			return this;
+		}
+
+		/**
+		 * Whether the sandbox is ephemeral; the server's default when not set.
+		 * @param ephemeral the flag
+		 * @return this builder
+		 */
+		public Builder ephemeral(@Nullable Boolean ephemeral) {
+			this.ephemeral = ephemeral;
+			return this;
+		}
+
+		/**
+		 * Validates and builds the request.
+		 * @return the request
+		 * @throws IllegalArgumentException naming the invalid parameter
+		 */
+		public CreateSandboxRequest build() {
+			return new CreateSandboxRequest(this.millicpu, this.memoryBytes, this.diskBytes, this.id, this.snapshotId,
+					this.snapshotAlias, this.ephemeral);
+		}
+
+	}
+
+}

@@ -1,0 +1,199 @@
+package ai.together.sandbox.sandboxes;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import ai.together.sandbox.SandboxLifecycleException;
+import ai.together.sandbox.internal.ApiCall;
+import ai.together.sandbox.internal.Args;
+import ai.together.sandbox.internal.ClientContext;
+import ai.together.sandbox.internal.Json;
+import ai.together.sandbox.internal.PathEncoder;
+import ai.together.sandbox.internal.Repr;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JavaType;
+
+import org.springframework.http.HttpMethod;
+
+/**
+ * Sandbox lifecycle through the management API, in the reactive style. Obtain it from
+ * {@code ReactiveTogetherSandbox.sandboxes()}. Nothing is sent until a returned publisher is
+ * subscribed to; every call is retried according to the client's {@code RetryConfig}.
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public final class ReactiveSandboxes {
+
+	private static final JavaType SANDBOX_LIST = Json.mapper()
+		.getTypeFactory()
+		.constructCollectionType(List.class, SandboxInfo.class);
+
+	private final ClientContext context;
+
+	/**
+	 * Creates the namespace; applications get it from the client.
+	 * @param context the client context
+	 */
+	public ReactiveSandboxes(ClientContext context) {
+		this.context = Objects.requireNonNull(context, "context");
+	}
+
+	/**
+	 * Creates a sandbox record from a snapshot. Does not start the VM: call {@link #start(String)}
+	 * with the returned id afterwards.
+	 * @param request what to create
+	 * @return the created sandbox (status {@code created})
+	 */
+	public Mono<SandboxInfo> create(CreateSandboxRequest request) {
+		Args.notNull(request, "request");
+		ApiCall call = this.context.management("sandboxes.create", null, HttpMethod.POST, "/sandboxes").withJson(request);
+		return this.context.transport().call(call, SandboxInfo.class);
+	}
+
+	/**
+	 * Starts the VM of a sandbox, waits until it settles and connects to it.
+	 * @param sandboxId the sandbox id
+	 * @return the connected sandbox
+	 * @throws SandboxLifecycleException (through the Mono) when the sandbox does not settle as
+	 * {@code running} or has no agent connection details
+	 */
+	public Mono<ReactiveSandbox> start(String sandboxId) {
+		return start(sandboxId, null);
+	}
+
+	/**
+	 * Starts a specific VM version of a sandbox, waits until it settles and connects to it.
+	 * @param sandboxId the sandbox id
+	 * @param versionNumber the VM version to start (at least 1), or {@code null} for the current
+	 * one
+	 * @return the connected sandbox
+	 */
+	public Mono<ReactiveSandbox> start(String sandboxId, @Nullable Integer versionNumber) {
+		return start(sandboxId, versionNumber, null);
+	}
+
+	Mono<ReactiveSandbox> start(String sandboxId, @Nullable Integer versionNumber, @Nullable AutoCloseable owner) {
+		Args.sandboxId(sandboxId, "sandboxId");
+		if (versionNumber != null && versionNumber < 1) {
+			throw new IllegalArgumentException("versionNumber must be at least 1, was " + versionNumber);
+		}
+		String ctx = Repr.context("sandbox", sandboxId);
+		ApiCall call = this.context.management("sandboxes.start", ctx, HttpMethod.POST, sandboxPath(sandboxId, "/start"));
+		if (versionNumber != null) {
+			call = call.withJson(Map.of("version_number", versionNumber));
+		}
+		// The start response is not used: the wait response is the settled state (PROTOCOL §2.5).
+		return this.context.transport()
+			.call(call)
+			.then(waitFor(sandboxId))
+			.map((info) -> connect(sandboxId, info, owner));
+	}
+
+	/**
+	 * Hibernates a sandbox (suspends the VM, keeping its memory for a fast resume) and waits
+	 * until it has stopped.
+	 * @param sandboxId the sandbox id
+	 * @return the settled sandbox
+	 */
+	public Mono<SandboxInfo> hibernate(String sandboxId) {
+		return stop(sandboxId, StopType.HIBERNATE, "sandboxes.hibernate", "hibernate");
+	}
+
+	/**
+	 * Shuts a sandbox down and waits until it has stopped.
+	 * @param sandboxId the sandbox id
+	 * @return the settled sandbox
+	 */
+	public Mono<SandboxInfo> shutdown(String sandboxId) {
+		return stop(sandboxId, StopType.SHUTDOWN, "sandboxes.shutdown", "stop");
+	}
+
+	/**
+	 * Gets a sandbox.
+	 * @param sandboxId the sandbox id
+	 * @return the sandbox
+	 */
+	public Mono<SandboxInfo> get(String sandboxId) {
+		Args.sandboxId(sandboxId, "sandboxId");
+		ApiCall call = this.context.management("sandboxes.get", Repr.context("sandbox", sandboxId), HttpMethod.GET,
+				sandboxPath(sandboxId, ""));
+		return this.context.transport().call(call, SandboxInfo.class);
+	}
+
+	/**
+	 * Lists the sandboxes of the API key's project.
+	 * @return the sandboxes
+	 */
+	public Flux<SandboxInfo> list() {
+		ApiCall call = this.context.management("sandboxes.list", null, HttpMethod.GET, "/sandboxes");
+		return this.context.transport()
+			.call(call, (status, body) -> Json.<List<SandboxInfo>>read(body, SANDBOX_LIST))
+			.flatMapIterable((sandboxes) -> sandboxes);
+	}
+
+	/**
+	 * Deletes a sandbox.
+	 * @param sandboxId the sandbox id
+	 * @return completion
+	 */
+	public Mono<Void> delete(String sandboxId) {
+		Args.sandboxId(sandboxId, "sandboxId");
+		ApiCall call = this.context.management("sandboxes.delete", Repr.context("sandbox", sandboxId),
+				HttpMethod.DELETE, sandboxPath(sandboxId, ""));
+		return this.context.transport().call(call);
+	}
+
+	private Mono<SandboxInfo> stop(String sandboxId, StopType type, String operation, String verb) {
+		Args.sandboxId(sandboxId, "sandboxId");
+		String ctx = Repr.context("sandbox", sandboxId);
+		ApiCall call = this.context.management(operation, ctx, HttpMethod.POST, sandboxPath(sandboxId, "/stop"))
+			.withJson(Map.of("stop_type", type.value()));
+		return this.context.transport()
+			.call(call)
+			.then(waitFor(sandboxId))
+			.map((info) -> requireStatus(sandboxId, info, SandboxStatus.STOPPED, verb));
+	}
+
+	private Mono<SandboxInfo> waitFor(String sandboxId) {
+		ApiCall call = this.context
+			.management("sandboxes.wait", Repr.context("sandbox", sandboxId), HttpMethod.POST,
+					sandboxPath(sandboxId, "/wait"))
+			.withTimeout(this.context.lifecycleTimeout());
+		return this.context.transport().call(call, SandboxInfo.class);
+	}
+
+	/**
+	 * Checks that a started sandbox runs and can be reached, and connects to it.
+	 * @param sandboxId the sandbox id
+	 * @param info the settled state
+	 * @param owner what the sandbox closes along with itself, or {@code null}
+	 * @return the connected sandbox
+	 */
+	ReactiveSandbox connect(String sandboxId, SandboxInfo info, @Nullable AutoCloseable owner) {
+		requireStatus(sandboxId, info, SandboxStatus.RUNNING, "start");
+		if (info.agentUrl() == null || info.agentUrl().isBlank() || info.agentToken() == null
+				|| info.agentToken().isBlank()) {
+			throw new SandboxLifecycleException("Sandbox " + Repr.quote(sandboxId) + " has no agent connection details",
+					sandboxId, info.status().value());
+		}
+		return new ReactiveSandbox(this, this.context, info, owner);
+	}
+
+	private static SandboxInfo requireStatus(String sandboxId, SandboxInfo info, SandboxStatus expected,
+			String verb) {
+		if (!expected.equals(info.status())) {
+			throw new SandboxLifecycleException("Failed to " + verb + " sandbox " + Repr.quote(sandboxId)
+					+ ". Its final status was " + info.status().value() + ".", sandboxId, info.status().value());
+		}
+		return info;
+	}
+
+	private static String sandboxPath(String sandboxId, String rest) {
+		return "/sandboxes/" + PathEncoder.segment(sandboxId) + rest;
+	}
+
+}

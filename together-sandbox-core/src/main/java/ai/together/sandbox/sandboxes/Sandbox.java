@@ -1,0 +1,150 @@
+package ai.together.sandbox.sandboxes;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A connected, running sandbox in the blocking style, returned by
+ * {@link Sandboxes#start(String)}. The blocking view of a {@link ReactiveSandbox}: both share one
+ * connection.
+ * <p>
+ * {@link #close()} releases what this handle holds on the client side; it never stops the VM:
+ * call {@link #shutdown()} or {@link #hibernate()} for that. <pre>{@code
+ * try (Sandbox sandbox = sdk.sandboxes().start("abc123")) {
+ *     ...
+ *     sandbox.shutdown();
+ * }
+ * }</pre>
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public final class Sandbox implements AutoCloseable {
+
+	private final ReactiveSandbox reactive;
+
+	Sandbox(ReactiveSandbox reactive) {
+		this.reactive = Objects.requireNonNull(reactive, "reactive");
+	}
+
+	/**
+	 * Starts a sandbox with a client of its own (API key from the argument or
+	 * {@code TOGETHER_API_KEY}; base URL from {@code TOGETHER_BASE_URL} or the default), closed
+	 * when the sandbox is closed.
+	 * @param sandboxId the sandbox id
+	 * @param apiKey the API key, or {@code null} to read {@code TOGETHER_API_KEY}
+	 * @return the connected sandbox
+	 */
+	public static Sandbox start(String sandboxId, @Nullable String apiKey) {
+		return start(sandboxId, apiKey, null);
+	}
+
+	/**
+	 * Starts a sandbox with a client of its own, closed when the sandbox is closed.
+	 * @param sandboxId the sandbox id
+	 * @param apiKey the API key, or {@code null} to read {@code TOGETHER_API_KEY}
+	 * @param baseUrl the management base URL, or {@code null} for {@code TOGETHER_BASE_URL} or
+	 * the default
+	 * @return the connected sandbox
+	 */
+	public static Sandbox start(String sandboxId, @Nullable String apiKey, @Nullable String baseUrl) {
+		return Objects.requireNonNull(ReactiveSandbox.start(sandboxId, apiKey, baseUrl).block()).blocking();
+	}
+
+	/**
+	 * Hibernates a sandbox with a one-off client.
+	 * @param sandboxId the sandbox id
+	 * @param apiKey the API key, or {@code null} to read {@code TOGETHER_API_KEY}
+	 * @return the settled sandbox
+	 */
+	public static SandboxInfo hibernate(String sandboxId, @Nullable String apiKey) {
+		return hibernate(sandboxId, apiKey, null);
+	}
+
+	/**
+	 * Hibernates a sandbox with a one-off client.
+	 * @param sandboxId the sandbox id
+	 * @param apiKey the API key, or {@code null} to read {@code TOGETHER_API_KEY}
+	 * @param baseUrl the management base URL, or {@code null}
+	 * @return the settled sandbox
+	 */
+	public static SandboxInfo hibernate(String sandboxId, @Nullable String apiKey, @Nullable String baseUrl) {
+		return Objects.requireNonNull(ReactiveSandbox.hibernate(sandboxId, apiKey, baseUrl).block());
+	}
+
+	/**
+	 * Shuts a sandbox down with a one-off client.
+	 * @param sandboxId the sandbox id
+	 * @param apiKey the API key, or {@code null} to read {@code TOGETHER_API_KEY}
+	 * @return the settled sandbox
+	 */
+	public static SandboxInfo shutdown(String sandboxId, @Nullable String apiKey) {
+		return shutdown(sandboxId, apiKey, null);
+	}
+
+	/**
+	 * Shuts a sandbox down with a one-off client.
+	 * @param sandboxId the sandbox id
+	 * @param apiKey the API key, or {@code null} to read {@code TOGETHER_API_KEY}
+	 * @param baseUrl the management base URL, or {@code null}
+	 * @return the settled sandbox
+	 */
+	public static SandboxInfo shutdown(String sandboxId, @Nullable String apiKey, @Nullable String baseUrl) {
+		return Objects.requireNonNull(ReactiveSandbox.shutdown(sandboxId, apiKey, baseUrl).block());
+	}
+
+	/**
+	 * Returns the sandbox id.
+	 * @return the id
+	 */
+	public String id() {
+		return this.reactive.id();
+	}
+
+	/**
+	 * Returns the sandbox as it was when it settled after the start (the {@code wait} response).
+	 * @return the VM info
+	 */
+	public SandboxInfo vmInfo() {
+		return this.reactive.vmInfo();
+	}
+
+	/**
+	 * Hibernates this sandbox and waits until it has stopped.
+	 * @return the settled sandbox
+	 */
+	public SandboxInfo hibernate() {
+		return Objects.requireNonNull(this.reactive.hibernate().block());
+	}
+
+	/**
+	 * Shuts this sandbox down and waits until it has stopped.
+	 * @return the settled sandbox
+	 */
+	public SandboxInfo shutdown() {
+		return Objects.requireNonNull(this.reactive.shutdown().block());
+	}
+
+	/**
+	 * Returns the reactive view of this sandbox (same connection).
+	 * @return the reactive sandbox
+	 */
+	public ReactiveSandbox reactive() {
+		return this.reactive;
+	}
+
+	/**
+	 * Releases the client-side resources of this handle. Does not stop the VM.
+	 */
+	@Override
+	public void close() {
+		this.reactive.close();
+	}
+
+	@Override
+	public String toString() {
+		return "Sandbox[id=" + id() + ", agentUrl=" + vmInfo().agentUrl() + "]";
+	}
+
+}

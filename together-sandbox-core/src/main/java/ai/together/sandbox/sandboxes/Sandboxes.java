@@ -1,0 +1,105 @@
+package ai.together.sandbox.sandboxes;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Sandbox lifecycle through the management API, in the blocking style: the blocking view of
+ * {@link ReactiveSandboxes}. Obtain it from {@code TogetherSandbox.sandboxes()}.
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public final class Sandboxes {
+
+	private final ReactiveSandboxes reactive;
+
+	/**
+	 * Creates the blocking view; applications get it from the client.
+	 * @param reactive the reactive namespace
+	 */
+	public Sandboxes(ReactiveSandboxes reactive) {
+		this.reactive = Objects.requireNonNull(reactive, "reactive");
+	}
+
+	/**
+	 * Creates a sandbox record from a snapshot. Does not start the VM: call {@link #start(String)}
+	 * with the returned id afterwards.
+	 * @param request what to create
+	 * @return the created sandbox (status {@code created})
+	 */
+	public SandboxInfo create(CreateSandboxRequest request) {
+		return Objects.requireNonNull(this.reactive.create(request).block());
+	}
+
+	/**
+	 * Starts the VM of a sandbox, waits until it runs and connects to it.
+	 * @param sandboxId the sandbox id
+	 * @return the connected sandbox
+	 */
+	public Sandbox start(String sandboxId) {
+		return Objects.requireNonNull(this.reactive.start(sandboxId).block()).blocking();
+	}
+
+	/**
+	 * Starts a specific VM version of a sandbox, waits until it runs and connects to it.
+	 * @param sandboxId the sandbox id
+	 * @param versionNumber the VM version to start, at least 1
+	 * @return the connected sandbox
+	 */
+	public Sandbox start(String sandboxId, int versionNumber) {
+		return Objects.requireNonNull(this.reactive.start(sandboxId, versionNumber).block()).blocking();
+	}
+
+	/**
+	 * Hibernates a sandbox and waits until it has stopped.
+	 * @param sandboxId the sandbox id
+	 * @return the settled sandbox
+	 */
+	public SandboxInfo hibernate(String sandboxId) {
+		return Objects.requireNonNull(this.reactive.hibernate(sandboxId).block());
+	}
+
+	/**
+	 * Shuts a sandbox down and waits until it has stopped.
+	 * @param sandboxId the sandbox id
+	 * @return the settled sandbox
+	 */
+	public SandboxInfo shutdown(String sandboxId) {
+		return Objects.requireNonNull(this.reactive.shutdown(sandboxId).block());
+	}
+
+	/**
+	 * Gets a sandbox.
+	 * @param sandboxId the sandbox id
+	 * @return the sandbox
+	 */
+	public SandboxInfo get(String sandboxId) {
+		return Objects.requireNonNull(this.reactive.get(sandboxId).block());
+	}
+
+	/**
+	 * Lists the sandboxes of the API key's project.
+	 * @return the sandboxes
+	 */
+	public List<SandboxInfo> list() {
+		return Objects.requireNonNull(this.reactive.list().collectList().block());
+	}
+
+	/**
+	 * Deletes a sandbox.
+	 * @param sandboxId the sandbox id
+	 */
+	public void delete(String sandboxId) {
+		this.reactive.delete(sandboxId).block();
+	}
+
+	/**
+	 * Returns the reactive namespace this view blocks on.
+	 * @return the reactive namespace
+	 */
+	public ReactiveSandboxes reactive() {
+		return this.reactive;
+	}
+
+}
