@@ -2,7 +2,6 @@ package ai.together.sandbox;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -10,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import ai.together.sandbox.internal.Args;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -316,7 +316,7 @@ public final class RetryConfig {
 		 * @return this builder
 		 */
 		public Builder retryableStatuses(Collection<Integer> statuses) {
-			Objects.requireNonNull(statuses, "retryableStatuses must not be null");
+			Args.notNull(statuses, "retryableStatuses");
 			for (Integer status : statuses) {
 				if (status == null || status < 100 || status > 599) {
 					throw new IllegalArgumentException("retryableStatuses must hold HTTP statuses (100-599), had " + status);
@@ -343,7 +343,7 @@ public final class RetryConfig {
 		 * @return this builder
 		 */
 		public Builder excludedOperations(Collection<String> operations) {
-			Objects.requireNonNull(operations, "excludedOperations must not be null");
+			Args.notNull(operations, "excludedOperations");
 			this.excludedOperations = Set.copyOf(operations);
 			return this;
 		}
@@ -356,7 +356,7 @@ public final class RetryConfig {
 		 * @return this builder
 		 */
 		public Builder shouldRetry(Function<RetryContext, RetryDecision> shouldRetry) {
-			Objects.requireNonNull(shouldRetry, "shouldRetry must not be null");
+			Args.notNull(shouldRetry, "shouldRetry");
 			this.shouldRetry = (context) -> CompletableFuture.completedFuture(shouldRetry.apply(context));
 			return this;
 		}
@@ -367,7 +367,7 @@ public final class RetryConfig {
 		 * @return this builder
 		 */
 		public Builder shouldRetryIf(Predicate<RetryContext> shouldRetry) {
-			Objects.requireNonNull(shouldRetry, "shouldRetry must not be null");
+			Args.notNull(shouldRetry, "shouldRetry");
 			return shouldRetry((context) -> RetryDecision.of(shouldRetry.test(context)));
 		}
 
@@ -377,7 +377,7 @@ public final class RetryConfig {
 		 * @return this builder
 		 */
 		public Builder shouldRetryAsync(Function<RetryContext, ? extends CompletionStage<RetryDecision>> shouldRetry) {
-			Objects.requireNonNull(shouldRetry, "shouldRetry must not be null");
+			Args.notNull(shouldRetry, "shouldRetry");
 			this.shouldRetry = shouldRetry::apply;
 			return this;
 		}
@@ -389,7 +389,7 @@ public final class RetryConfig {
 		 * @return this builder
 		 */
 		public Builder onRetry(Consumer<RetryContext> onRetry) {
-			Objects.requireNonNull(onRetry, "onRetry must not be null");
+			Args.notNull(onRetry, "onRetry");
 			this.onRetry = (context) -> {
 				onRetry.accept(context);
 				return CompletableFuture.completedFuture(null);
@@ -403,7 +403,7 @@ public final class RetryConfig {
 		 * @return this builder
 		 */
 		public Builder onRetryAsync(Function<RetryContext, ? extends CompletionStage<?>> onRetry) {
-			Objects.requireNonNull(onRetry, "onRetry must not be null");
+			Args.notNull(onRetry, "onRetry");
 			this.onRetry = onRetry::apply;
 			return this;
 		}
@@ -417,7 +417,7 @@ public final class RetryConfig {
 		}
 
 		private static Duration nonNegative(Duration value, String name) {
-			Objects.requireNonNull(value, name + " must not be null");
+			Args.notNull(value, name);
 			if (value.isNegative()) {
 				throw new IllegalArgumentException(name + " must not be negative, was " + value);
 			}

@@ -3,6 +3,7 @@ package ai.together.sandbox;
 import java.time.Duration;
 import java.util.Objects;
 
+import ai.together.sandbox.internal.Args;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +51,7 @@ public final class RetryDecision {
 	 * @return the retry decision
 	 */
 	public static RetryDecision retryAfter(Duration delay) {
-		Objects.requireNonNull(delay, "delay must not be null");
+		Args.notNull(delay, "delay");
 		if (delay.isNegative()) {
 			throw new IllegalArgumentException("delay must not be negative, was " + delay);
 		}

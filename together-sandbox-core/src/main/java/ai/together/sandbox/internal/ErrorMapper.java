@@ -119,9 +119,12 @@ public final class ErrorMapper {
 			if (!item.isObject()) {
 				continue;
 			}
+			// Only an object converts to a Map; anything else would make the conversion throw and
+			// replace the HttpException with a raw Jackson exception.
+			JsonNode detailsNode = item.get("details");
 			@SuppressWarnings("unchecked")
-			Map<String, Object> details = item.hasNonNull("details")
-					? Json.mapper().convertValue(item.get("details"), Map.class) : null;
+			Map<String, Object> details = (detailsNode != null && detailsNode.isObject())
+					? Json.mapper().convertValue(detailsNode, Map.class) : null;
 			result.add(new FieldError(text(item, "parameter"), text(item, "code"), text(item, "message"), details));
 		}
 		return result;

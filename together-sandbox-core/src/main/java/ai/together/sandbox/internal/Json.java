@@ -5,6 +5,8 @@ import java.io.InputStream;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
@@ -12,11 +14,18 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one JSON mapper configuration of the client: unknown properties tolerated (the servers may
- * add fields), absent optional request fields omitted rather than sent as {@code null}.
+ * add fields), absent optional request fields omitted rather than sent as {@code null}, and no
+ * cap on string length (file contents arrive as one JSON string).
  */
 public final class Json {
 
-	private static final JsonMapper MAPPER = JsonMapper.builder()
+	private static final JsonMapper MAPPER = JsonMapper
+		.builder(JsonFactory.builder()
+			// A file read returns the whole file as one JSON string (base64 for binary): Jackson's
+			// default 100M-character cap would make files over ~71 MiB unreadable; the JVM's array
+			// limit (2 GiB) and the heap remain the bounds.
+			.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+			.build())
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 		.changeDefaultPropertyInclusion((inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))

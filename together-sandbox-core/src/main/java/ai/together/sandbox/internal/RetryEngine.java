@@ -16,6 +16,8 @@ import ai.together.sandbox.RetryConfig;
 import ai.together.sandbox.RetryContext;
 import ai.together.sandbox.RetryDecision;
 import ai.together.sandbox.RetryListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -40,6 +42,8 @@ public final class RetryEngine {
 		Mono<Void> sleep(Duration delay);
 
 	}
+
+	private static final Log logger = LogFactory.getLog(RetryEngine.class);
 
 	private static final Sleeper REAL_SLEEPER = (delay) -> delay.isZero() ? Mono.empty()
 			: Mono.delay(delay, Schedulers.parallel()).then();
@@ -181,9 +185,11 @@ public final class RetryEngine {
 					return Mono.<T>error(error);
 				}
 				RetryContext retry = (decision.delay() != null) ? context.withDelay(decision.delay()) : context;
+				// The sleep is deferred: a sleeper may act when called (not only when subscribed to),
+				// and it must not start before onRetry has completed, nor at all when onRetry fails.
 				return callback(RetryEngine.this.config.onRetry(), retry)
 					.then(Mono.fromRunnable(() -> notifyRetry(retry)))
-					.then(RetryEngine.this.sleeper.sleep(retry.delay()))
+					.then(Mono.defer(() -> RetryEngine.this.sleeper.sleep(retry.delay())))
 					.then(run(number + 1));
 			});
 		}
@@ -218,22 +224,36 @@ public final class RetryEngine {
 	Duration defaultDelay(int number, Throwable error) {
 		double backoffNanos = this.config.initialDelay().toNanos() * Math.pow(this.config.multiplier(), number - 1);
 		double jitterNanos = this.random.getAsDouble() * this.config.jitter().toNanos();
-		long nanos = (long) Math.min(backoffNanos + jitterNanos, Long.MAX_VALUE);
-		if (error instanceof HttpException http && http.retryAfter() != null) {
-			nanos = Math.max(nanos, http.retryAfter().toNanos());
+		Duration delay = Duration.ofNanos((long) Math.min(backoffNanos + jitterNanos, Long.MAX_VALUE));
+		// Compare Durations rather than nanoseconds: a server's Retry-After (or a maxDelay) can be
+		// longer than Duration.toNanos() can represent, which would throw ArithmeticException.
+		if (error instanceof HttpException http && http.retryAfter() != null
+				&& http.retryAfter().compareTo(delay) > 0) {
+			delay = http.retryAfter();
 		}
-		return Duration.ofNanos(Math.min(nanos, this.config.maxDelay().toNanos()));
+		return (delay.compareTo(this.config.maxDelay()) > 0) ? this.config.maxDelay() : delay;
 	}
 
 	private void notifyRetry(RetryContext context) {
 		for (RetryListener listener : this.listeners) {
-			listener.onRetry(context);
+			try {
+				listener.onRetry(context);
+			}
+			catch (RuntimeException ex) {
+				// A listener observes; a broken metrics hook must not fail the call it observes.
+				logger.warn("RetryListener " + listener + " failed in onRetry for " + context.operation(), ex);
+			}
 		}
 	}
 
 	private void complete(String operation, int attempts, @Nullable Throwable error) {
 		for (RetryListener listener : this.listeners) {
-			listener.onComplete(operation, attempts, error);
+			try {
+				listener.onComplete(operation, attempts, error);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("RetryListener " + listener + " failed in onComplete for " + operation, ex);
+			}
 		}
 	}
 

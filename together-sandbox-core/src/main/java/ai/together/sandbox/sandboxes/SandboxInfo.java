@@ -67,6 +67,22 @@ public record SandboxInfo(@JsonProperty("id") String id, @JsonProperty("project_
 		@JsonProperty("recovery_finished_at") @Nullable Instant recoveryFinishedAt,
 		@JsonProperty("updated_at") @Nullable Instant updatedAt) {
 
+	/**
+	 * Checks the two fields everything else relies on.
+	 * @throws IllegalArgumentException when {@code id} or {@code status} is missing
+	 */
+	public SandboxInfo {
+		// Without these a response is unusable (the lifecycle checks would fail with a bare
+		// NullPointerException); rejecting them here turns such a body into an "invalid response"
+		// HttpException naming the operation, as for any other malformed body.
+		if (id == null || id.isEmpty()) {
+			throw new IllegalArgumentException("id must not be null or empty");
+		}
+		if (status == null) {
+			throw new IllegalArgumentException("status must not be null");
+		}
+	}
+
 	@Override
 	public String toString() {
 		return "SandboxInfo[id=" + this.id + ", projectId=" + this.projectId + ", status=" + this.status
