@@ -4,9 +4,14 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.execs.ReactiveSandboxExecs;
+import ai.together.sandbox.files.ReactiveSandboxDirectories;
+import ai.together.sandbox.files.ReactiveSandboxFiles;
 import ai.together.sandbox.internal.AgentConnection;
+import ai.together.sandbox.internal.AgentStreams;
 import ai.together.sandbox.internal.Args;
 import ai.together.sandbox.internal.ClientContext;
+import ai.together.sandbox.ports.ReactiveSandboxPorts;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -29,6 +34,16 @@ public final class ReactiveSandbox implements AutoCloseable {
 
 	private final AgentConnection agent;
 
+	private final AgentStreams streams;
+
+	private final ReactiveSandboxFiles files;
+
+	private final ReactiveSandboxDirectories directories;
+
+	private final ReactiveSandboxExecs execs;
+
+	private final ReactiveSandboxPorts ports;
+
 	private final @Nullable AutoCloseable owner;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
@@ -39,6 +54,11 @@ public final class ReactiveSandbox implements AutoCloseable {
 		this.vmInfo = vmInfo;
 		this.agent = new AgentConnection(vmInfo.id(), Objects.requireNonNull(vmInfo.agentUrl()),
 				Objects.requireNonNull(vmInfo.agentToken()), context.transport());
+		this.streams = new AgentStreams(this.agent);
+		this.files = new ReactiveSandboxFiles(this.agent, this.streams);
+		this.directories = new ReactiveSandboxDirectories(this.agent);
+		this.execs = new ReactiveSandboxExecs(this.agent, this.streams);
+		this.ports = new ReactiveSandboxPorts(this.agent, this.streams);
 		this.owner = owner;
 	}
 
@@ -81,6 +101,8 @@ public final class ReactiveSandbox implements AutoCloseable {
 	 * @return the settled sandbox
 	 */
 	public static Mono<SandboxInfo> hibernate(String sandboxId, @Nullable String apiKey, @Nullable String baseUrl) {
+		// Validate when called, like every other method, not only once subscribed.
+		Args.sandboxId(sandboxId, "sandboxId");
 		return Mono.using(() -> oneOff(apiKey, baseUrl), (client) -> client.sandboxes().hibernate(sandboxId),
 				ReactiveTogetherSandbox::close);
 	}
@@ -93,6 +115,8 @@ public final class ReactiveSandbox implements AutoCloseable {
 	 * @return the settled sandbox
 	 */
 	public static Mono<SandboxInfo> shutdown(String sandboxId, @Nullable String apiKey, @Nullable String baseUrl) {
+		// Validate when called, like every other method, not only once subscribed.
+		Args.sandboxId(sandboxId, "sandboxId");
 		return Mono.using(() -> oneOff(apiKey, baseUrl), (client) -> client.sandboxes().shutdown(sandboxId),
 				ReactiveTogetherSandbox::close);
 	}
@@ -134,6 +158,38 @@ public final class ReactiveSandbox implements AutoCloseable {
 	}
 
 	/**
+	 * File operations: read, create, delete, move, copy, stat, watch.
+	 * @return the files namespace
+	 */
+	public ReactiveSandboxFiles files() {
+		return this.files;
+	}
+
+	/**
+	 * Directory operations: list, create, delete.
+	 * @return the directories namespace
+	 */
+	public ReactiveSandboxDirectories directories() {
+		return this.directories;
+	}
+
+	/**
+	 * Commands: create, list, get, resume, delete, output, input, run.
+	 * @return the execs namespace
+	 */
+	public ReactiveSandboxExecs execs() {
+		return this.execs;
+	}
+
+	/**
+	 * Open ports: list, stream.
+	 * @return the ports namespace
+	 */
+	public ReactiveSandboxPorts ports() {
+		return this.ports;
+	}
+
+	/**
 	 * Returns the blocking view of this sandbox (same connection).
 	 * @return the blocking sandbox
 	 */
@@ -158,16 +214,20 @@ public final class ReactiveSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * Releases the client-side resources of this handle. Does not stop the VM.
+	 * Releases the client-side resources of this handle: ends its open streams (closing their
+	 * connections). Does not stop the VM.
 	 */
 	@Override
 	public void close() {
-		if (this.closed.compareAndSet(false, true) && this.owner != null) {
-			try {
-				this.owner.close();
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException("Failed to close the client of sandbox " + id(), ex);
+		if (this.closed.compareAndSet(false, true)) {
+			this.streams.close();
+			if (this.owner != null) {
+				try {
+					this.owner.close();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException("Failed to close the client of sandbox " + id(), ex);
+				}
 			}
 		}
 	}

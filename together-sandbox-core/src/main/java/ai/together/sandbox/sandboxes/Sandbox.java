@@ -2,6 +2,10 @@ package ai.together.sandbox.sandboxes;
 
 import java.util.Objects;
 
+import ai.together.sandbox.execs.SandboxExecs;
+import ai.together.sandbox.files.SandboxDirectories;
+import ai.together.sandbox.files.SandboxFiles;
+import ai.together.sandbox.ports.SandboxPorts;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,8 +28,20 @@ public final class Sandbox implements AutoCloseable {
 
 	private final ReactiveSandbox reactive;
 
+	private final SandboxFiles files;
+
+	private final SandboxDirectories directories;
+
+	private final SandboxExecs execs;
+
+	private final SandboxPorts ports;
+
 	Sandbox(ReactiveSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
+		this.files = new SandboxFiles(reactive.files());
+		this.directories = new SandboxDirectories(reactive.directories());
+		this.execs = new SandboxExecs(reactive.execs());
+		this.ports = new SandboxPorts(reactive.ports());
 	}
 
 	/**
@@ -127,6 +143,38 @@ public final class Sandbox implements AutoCloseable {
 	}
 
 	/**
+	 * File operations: read, create, delete, move, copy, stat, watch.
+	 * @return the files namespace
+	 */
+	public SandboxFiles files() {
+		return this.files;
+	}
+
+	/**
+	 * Directory operations: list, create, delete.
+	 * @return the directories namespace
+	 */
+	public SandboxDirectories directories() {
+		return this.directories;
+	}
+
+	/**
+	 * Commands: create, list, get, resume, delete, output, input, run.
+	 * @return the execs namespace
+	 */
+	public SandboxExecs execs() {
+		return this.execs;
+	}
+
+	/**
+	 * Open ports: list, stream.
+	 * @return the ports namespace
+	 */
+	public SandboxPorts ports() {
+		return this.ports;
+	}
+
+	/**
 	 * Returns the reactive view of this sandbox (same connection).
 	 * @return the reactive sandbox
 	 */
@@ -135,7 +183,8 @@ public final class Sandbox implements AutoCloseable {
 	}
 
 	/**
-	 * Releases the client-side resources of this handle. Does not stop the VM.
+	 * Releases the client-side resources of this handle: ends its open streams (closing their
+	 * connections). Does not stop the VM.
 	 */
 	@Override
 	public void close() {
