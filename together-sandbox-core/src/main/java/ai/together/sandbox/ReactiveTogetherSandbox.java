@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.together.sandbox.internal.ClientContext;
 import ai.together.sandbox.sandboxes.ReactiveSandboxes;
+import ai.together.sandbox.snapshots.ReactiveSnapshots;
 
 /**
  * The Together Sandbox client in the reactive style: every operation returns a {@code Mono} or
@@ -28,11 +29,14 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 
 	private final ReactiveSandboxes sandboxes;
 
+	private final ReactiveSnapshots snapshots;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	ReactiveTogetherSandbox(ClientContext context) {
 		this.context = Objects.requireNonNull(context, "context");
 		this.sandboxes = new ReactiveSandboxes(context);
+		this.snapshots = new ReactiveSnapshots(context);
 	}
 
 	/**
@@ -59,6 +63,14 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 	 */
 	public ReactiveSandboxes sandboxes() {
 		return this.sandboxes;
+	}
+
+	/**
+	 * Snapshots: create (from an image or a build context), alias, get, list, delete.
+	 * @return the snapshots namespace
+	 */
+	public ReactiveSnapshots snapshots() {
+		return this.snapshots;
 	}
 
 	/**

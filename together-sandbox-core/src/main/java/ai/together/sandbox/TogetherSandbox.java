@@ -3,6 +3,7 @@ package ai.together.sandbox;
 import java.util.Objects;
 
 import ai.together.sandbox.sandboxes.Sandboxes;
+import ai.together.sandbox.snapshots.Snapshots;
 
 /**
  * The Together Sandbox client in the blocking style, for applications that do not use Reactor:
@@ -30,9 +31,12 @@ public final class TogetherSandbox implements AutoCloseable {
 
 	private final Sandboxes sandboxes;
 
+	private final Snapshots snapshots;
+
 	TogetherSandbox(ReactiveTogetherSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
 		this.sandboxes = new Sandboxes(reactive.sandboxes());
+		this.snapshots = new Snapshots(reactive.snapshots());
 	}
 
 	/**
@@ -59,6 +63,14 @@ public final class TogetherSandbox implements AutoCloseable {
 	 */
 	public Sandboxes sandboxes() {
 		return this.sandboxes;
+	}
+
+	/**
+	 * Snapshots: create (from an image or a build context), alias, get, list, delete.
+	 * @return the snapshots namespace
+	 */
+	public Snapshots snapshots() {
+		return this.snapshots;
 	}
 
 	/**
