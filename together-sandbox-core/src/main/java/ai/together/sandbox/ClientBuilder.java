@@ -8,9 +8,12 @@ import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.function.UnaryOperator;
 
+import ai.together.sandbox.internal.Args;
 import ai.together.sandbox.internal.ClientContext;
 import ai.together.sandbox.internal.HttpTransport;
 import ai.together.sandbox.internal.RetryEngine;
+import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.HttpClient;
@@ -63,6 +66,10 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 	private final List<RetryListener> retryListeners = new ArrayList<>();
 
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private @Nullable TogetherSandboxClientObservationConvention observationConvention;
+
 	private UnaryOperator<@Nullable String> environment = System::getenv;
 
 	private RetryEngine.@Nullable Sleeper retrySleeper;
@@ -105,7 +112,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	 * @return this builder
 	 */
 	public B retry(RetryConfig retry) {
-		this.retry = Objects.requireNonNull(retry, "retry must not be null");
+		this.retry = Args.notNull(retry, "retry");
 		return self();
 	}
 
@@ -118,7 +125,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	 * @return this builder
 	 */
 	public B webClientBuilder(WebClient.Builder webClientBuilder) {
-		this.webClientBuilder = Objects.requireNonNull(webClientBuilder, "webClientBuilder must not be null");
+		this.webClientBuilder = Args.notNull(webClientBuilder, "webClientBuilder");
 		return self();
 	}
 
@@ -159,7 +166,30 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	 * @return this builder
 	 */
 	public B retryListener(RetryListener listener) {
-		this.retryListeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+		this.retryListeners.add(Args.notNull(listener, "listener"));
+		return self();
+	}
+
+	/**
+	 * Where each call is observed as one {@code together.sandbox.client.requests} observation
+	 * (all attempts of the call and the waits between them; streams are not observed). Default:
+	 * {@link ObservationRegistry#NOOP}, no observations.
+	 * @param observationRegistry the registry
+	 * @return this builder
+	 */
+	public B observationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = Args.notNull(observationRegistry, "observationRegistry");
+		return self();
+	}
+
+	/**
+	 * A convention that replaces the default name and tags of the
+	 * {@code together.sandbox.client.requests} observation.
+	 * @param observationConvention the convention, or {@code null} for the default one
+	 * @return this builder
+	 */
+	public B observationConvention(@Nullable TogetherSandboxClientObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 		return self();
 	}
 
@@ -200,7 +230,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 			builder = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http));
 			owned = pool::dispose;
 		}
-		HttpTransport transport = new HttpTransport(builder.build(), engine, this.responseTimeout, owned);
+		HttpTransport transport = new HttpTransport(builder.build(), engine, this.responseTimeout, owned,
+				this.observationRegistry, this.observationConvention);
 		return new ClientContext(key, origin, transport, this.lifecycleTimeout);
 	}
 
@@ -252,7 +283,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	}
 
 	private static Duration positive(Duration value, String name) {
-		Objects.requireNonNull(value, name + " must not be null");
+		Args.notNull(value, name);
 		if (value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException(name + " must be positive, was " + value);
 		}

@@ -2,10 +2,19 @@ package ai.together.sandbox.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
 import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
+import ai.together.sandbox.observation.TogetherSandboxClientObservationContext;
+import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
+import ai.together.sandbox.observation.TogetherSandboxObservationDocumentation;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,6 +31,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * The client's HTTP transport over one {@link WebClient}: executes non-streaming calls with the
  * retry engine, a response timeout and the error mapper, and opens streams (no retry, no timeout).
  * Both APIs (management and every sandbox's agent) share it, and so its connection pool.
+ * <p>
+ * With an {@link ObservationRegistry}, each {@code call(...)} is observed as one
+ * {@code together.sandbox.client.requests} observation spanning all its attempts and the waits
+ * between them; {@link #attempt(ApiCall, ResponseDecoder) attempt(...)} and {@link #stream(ApiCall)
+ * streams} are not observed (a stream lives as long as its consumer wants, so its duration says
+ * nothing about the service; the {@code WebClient}'s own {@code http.client.requests} still
+ * records it).
  */
 public final class HttpTransport implements AutoCloseable {
 
@@ -42,6 +58,15 @@ public final class HttpTransport implements AutoCloseable {
 
 	private static final ResponseDecoder<Void> DISCARD = (status, body) -> null;
 
+	/**
+	 * Reactor context key of the current observation; the value of Micrometer's
+	 * {@code ObservationThreadLocalAccessor.KEY}, under which {@code WebClient} looks up the parent
+	 * of its own observation (named here because that class needs context-propagation).
+	 */
+	private static final String OBSERVATION_KEY = "micrometer.observation";
+
+	private static final String SANDBOXES_PATH = ClientContext.API_PREFIX + "/sandboxes/";
+
 	private final WebClient webClient;
 
 	private final RetryEngine retryEngine;
@@ -50,8 +75,12 @@ public final class HttpTransport implements AutoCloseable {
 
 	private final @Nullable AutoCloseable ownedResources;
 
+	private final ObservationRegistry observationRegistry;
+
+	private final @Nullable TogetherSandboxClientObservationConvention observationConvention;
+
 	/**
-	 * Creates a transport.
+	 * Creates a transport without observations.
 	 * @param webClient the client to send requests with
 	 * @param retryEngine the retry engine
 	 * @param responseTimeout the default response timeout of non-streaming calls
@@ -60,10 +89,29 @@ public final class HttpTransport implements AutoCloseable {
 	 */
 	public HttpTransport(WebClient webClient, RetryEngine retryEngine, Duration responseTimeout,
 			@Nullable AutoCloseable ownedResources) {
+		this(webClient, retryEngine, responseTimeout, ownedResources, ObservationRegistry.NOOP, null);
+	}
+
+	/**
+	 * Creates a transport.
+	 * @param webClient the client to send requests with
+	 * @param retryEngine the retry engine
+	 * @param responseTimeout the default response timeout of non-streaming calls
+	 * @param ownedResources resources released by {@link #close()} (the connection pool when the
+	 * transport created it), or {@code null}
+	 * @param observationRegistry where calls are observed ({@link ObservationRegistry#NOOP} for
+	 * nowhere)
+	 * @param observationConvention a convention replacing the default one, or {@code null}
+	 */
+	public HttpTransport(WebClient webClient, RetryEngine retryEngine, Duration responseTimeout,
+			@Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
+			@Nullable TogetherSandboxClientObservationConvention observationConvention) {
 		this.webClient = Objects.requireNonNull(webClient, "webClient");
 		this.retryEngine = Objects.requireNonNull(retryEngine, "retryEngine");
 		this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
 		this.ownedResources = ownedResources;
+		this.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry");
+		this.observationConvention = observationConvention;
 	}
 
 	/**
@@ -102,7 +150,66 @@ public final class HttpTransport implements AutoCloseable {
 	 * @return the value (empty when the decoder returns {@code null})
 	 */
 	public <T> Mono<T> call(ApiCall call, ResponseDecoder<T> decoder) {
-		return this.retryEngine.execute(call.operation(), () -> attempt(call, decoder));
+		if (this.observationRegistry.isNoop()) {
+			return this.retryEngine.execute(call.operation(), () -> attempt(call, decoder));
+		}
+		return Mono.deferContextual((reactorContext) -> {
+			TogetherSandboxClientObservationContext context = new TogetherSandboxClientObservationContext(
+					call.operation(), sandboxIdOf(call.uri()));
+			Observation observation = TogetherSandboxObservationDocumentation.CLIENT_REQUEST.observation(
+					this.observationConvention, DefaultTogetherSandboxClientObservationConvention.INSTANCE,
+					() -> context, this.observationRegistry);
+			Observation parent = reactorContext.getOrDefault(OBSERVATION_KEY, null);
+			if (parent != null) {
+				// Reactive callers carry their observation in the Reactor context, not in a thread local.
+				observation.parentObservation(parent);
+			}
+			observation.start();
+			ResponseDecoder<T> recording = (status, body) -> {
+				context.setStatus(status);
+				return decoder.decode(status, body);
+			};
+			return this.retryEngine.execute(call.operation(), () -> {
+				context.attemptStarted();
+				return attempt(call, recording);
+			})
+				// Stop before the result reaches the caller (doFinally would run after), so that a
+				// blocking caller finds the timer recorded when its call returns.
+				.doOnSuccess((value) -> observation.stop())
+				.doOnError((error) -> {
+					context.setStatus(RetryEngine.statusOf(error));
+					observation.error(error);
+					observation.stop();
+				})
+				.doOnCancel(() -> {
+					context.setCancelled(true);
+					observation.stop();
+				})
+				// The WebClient's http.client.requests observations become children of this one.
+				.contextWrite((reactor) -> reactor.put(OBSERVATION_KEY, observation));
+		});
+	}
+
+	/**
+	 * Returns the id of the sandbox a management call addresses ({@code /api/v1/sandboxes/{id}…}),
+	 * or {@code null}.
+	 * @param uri the call's URI
+	 * @return the decoded sandbox id, or {@code null}
+	 */
+	static @Nullable String sandboxIdOf(URI uri) {
+		String path = uri.getRawPath();
+		if (path == null) {
+			return null;
+		}
+		int start = path.indexOf(SANDBOXES_PATH);
+		if (start < 0) {
+			return null;
+		}
+		start += SANDBOXES_PATH.length();
+		int end = path.indexOf('/', start);
+		String segment = path.substring(start, (end < 0) ? path.length() : end);
+		// PathEncoder percent-encodes every byte but A-Za-z0-9_.-~, so '+' is never literal here.
+		return segment.isEmpty() ? null : URLDecoder.decode(segment, StandardCharsets.UTF_8);
 	}
 
 	/**
