@@ -36,7 +36,8 @@ public record AgentConnection(String sandboxId, String agentUrl, String agentTok
 	 * @return the call
 	 */
 	public ApiCall call(String operation, @Nullable String context, HttpMethod method, String path) {
-		return ClientContext.agent(this.agentUrl, this.agentToken, operation, context, method, path);
+		return ClientContext.agent(this.agentUrl, this.agentToken, operation, context, method, path)
+			.withSandboxId(this.sandboxId);
 	}
 
 	@Override

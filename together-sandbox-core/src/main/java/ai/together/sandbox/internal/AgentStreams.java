@@ -9,7 +9,9 @@ import reactor.core.publisher.Sinks;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 
 /**
  * The server-sent-event streams of one connected sandbox: opens them (transport stream →
@@ -57,7 +59,8 @@ public final class AgentStreams implements AutoCloseable {
 	 */
 	public <T> Flux<T> unscoped(String operation, @Nullable String context, String path, JavaType type) {
 		return Flux.defer(() -> {
-			ApiCall call = this.agent.call(operation, context, HttpMethod.GET, path);
+			ApiCall call = this.agent.call(operation, context, HttpMethod.GET, path)
+				.withHeader(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE);
 			return SseDecoder.decode(this.agent.transport().stream(call))
 				.map((event) -> this.<T>parse(operation, context, event.data(), type));
 		});

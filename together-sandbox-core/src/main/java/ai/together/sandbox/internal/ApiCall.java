@@ -2,6 +2,8 @@ package ai.together.sandbox.internal;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,7 +12,7 @@ import org.springframework.http.HttpMethod;
 /**
  * One HTTP call as the transport executes it. The URI is final (already encoded).
  *
- * @param operation the operation name reported to retry callbacks and in errors
+ * @param operation the operation name reported to retry callbacks, observations and errors
  * @param context the context string of error messages ({@code for sandbox 'abc'}), or
  * {@code null}
  * @param method the HTTP method
@@ -19,9 +21,19 @@ import org.springframework.http.HttpMethod;
  * @param body the request body, or {@code null} for none
  * @param contentType the body's content type, or {@code null}
  * @param timeout the response timeout of this call, or {@code null} for the client's default
+ * @param headers further request headers (for example {@code Accept})
+ * @param sandboxId the sandbox the call is about, for observations, or {@code null}
  */
 public record ApiCall(String operation, @Nullable String context, HttpMethod method, URI uri, String bearerToken,
-		byte @Nullable [] body, @Nullable String contentType, @Nullable Duration timeout) {
+		byte @Nullable [] body, @Nullable String contentType, @Nullable Duration timeout, Map<String, String> headers,
+		@Nullable String sandboxId) {
+
+	/**
+	 * Copies the headers so the call stays immutable.
+	 */
+	public ApiCall {
+		headers = Map.copyOf(headers);
+	}
 
 	/**
 	 * A call without a body.
@@ -34,7 +46,7 @@ public record ApiCall(String operation, @Nullable String context, HttpMethod met
 	 */
 	public static ApiCall of(String operation, @Nullable String context, HttpMethod method, URI uri,
 			String bearerToken) {
-		return new ApiCall(operation, context, method, uri, bearerToken, null, null, null);
+		return new ApiCall(operation, context, method, uri, bearerToken, null, null, null, Map.of(), null);
 	}
 
 	/**
@@ -43,8 +55,7 @@ public record ApiCall(String operation, @Nullable String context, HttpMethod met
 	 * @return the copy
 	 */
 	public ApiCall withJson(Object value) {
-		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, Json.write(value),
-				"application/json", this.timeout);
+		return withBody(Json.write(value), "application/json");
 	}
 
 	/**
@@ -55,7 +66,7 @@ public record ApiCall(String operation, @Nullable String context, HttpMethod met
 	 */
 	public ApiCall withBody(byte[] bytes, String type) {
 		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, bytes, type,
-				this.timeout);
+				this.timeout, this.headers, this.sandboxId);
 	}
 
 	/**
@@ -65,12 +76,35 @@ public record ApiCall(String operation, @Nullable String context, HttpMethod met
 	 */
 	public ApiCall withTimeout(Duration timeout) {
 		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, this.body,
-				this.contentType, timeout);
+				this.contentType, timeout, this.headers, this.sandboxId);
+	}
+
+	/**
+	 * Returns a copy with one more request header.
+	 * @param name the header name
+	 * @param value the header value
+	 * @return the copy
+	 */
+	public ApiCall withHeader(String name, String value) {
+		Map<String, String> more = new LinkedHashMap<>(this.headers);
+		more.put(name, value);
+		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, this.body,
+				this.contentType, this.timeout, more, this.sandboxId);
+	}
+
+	/**
+	 * Returns a copy that names the sandbox it is about (for observations).
+	 * @param sandboxId the sandbox id
+	 * @return the copy
+	 */
+	public ApiCall withSandboxId(String sandboxId) {
+		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, this.body,
+				this.contentType, this.timeout, this.headers, sandboxId);
 	}
 
 	@Override
 	public String toString() {
-		// Never print the credential.
+		// Never print the credential or the body.
 		return "ApiCall[" + this.operation + " " + this.method + " " + this.uri + "]";
 	}
 

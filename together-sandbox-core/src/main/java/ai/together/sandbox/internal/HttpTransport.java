@@ -2,11 +2,9 @@ package ai.together.sandbox.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 import ai.together.sandbox.TogetherSandboxException;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
@@ -64,8 +62,6 @@ public final class HttpTransport implements AutoCloseable {
 	 * of its own observation (named here because that class needs context-propagation).
 	 */
 	private static final String OBSERVATION_KEY = "micrometer.observation";
-
-	private static final String SANDBOXES_PATH = ClientContext.API_PREFIX + "/sandboxes/";
 
 	private final WebClient webClient;
 
@@ -150,12 +146,28 @@ public final class HttpTransport implements AutoCloseable {
 	 * @return the value (empty when the decoder returns {@code null})
 	 */
 	public <T> Mono<T> call(ApiCall call, ResponseDecoder<T> decoder) {
+		return call(call, decoder, this.retryEngine,
+				(error) -> this.retryEngine.config().isRetryableByDefault(call.operation(), RetryEngine.statusOf(error)));
+	}
+
+	/**
+	 * Executes a call with another retry engine and default retry rule than the client's (the
+	 * image builder's calls, which always use the default configuration and retry any failure).
+	 * @param <T> the result type
+	 * @param call the call
+	 * @param decoder reads a successful response
+	 * @param engine the retry engine
+	 * @param retryableByDefault the rule applied when the engine has no {@code shouldRetry}
+	 * @return the value (empty when the decoder returns {@code null})
+	 */
+	public <T> Mono<T> call(ApiCall call, ResponseDecoder<T> decoder, RetryEngine engine,
+			Predicate<Throwable> retryableByDefault) {
 		if (this.observationRegistry.isNoop()) {
-			return this.retryEngine.execute(call.operation(), () -> attempt(call, decoder));
+			return engine.execute(call.operation(), () -> attempt(call, decoder), retryableByDefault);
 		}
 		return Mono.deferContextual((reactorContext) -> {
 			TogetherSandboxClientObservationContext context = new TogetherSandboxClientObservationContext(
-					call.operation(), sandboxIdOf(call.uri()));
+					call.operation(), call.sandboxId());
 			Observation observation = TogetherSandboxObservationDocumentation.CLIENT_REQUEST.observation(
 					this.observationConvention, DefaultTogetherSandboxClientObservationConvention.INSTANCE,
 					() -> context, this.observationRegistry);
@@ -169,10 +181,10 @@ public final class HttpTransport implements AutoCloseable {
 				context.setStatus(status);
 				return decoder.decode(status, body);
 			};
-			return this.retryEngine.execute(call.operation(), () -> {
+			return engine.execute(call.operation(), () -> {
 				context.attemptStarted();
 				return attempt(call, recording);
-			})
+			}, retryableByDefault)
 				// Stop before the result reaches the caller (doFinally would run after), so that a
 				// blocking caller finds the timer recorded when its call returns.
 				.doOnSuccess((value) -> observation.stop())
@@ -188,28 +200,6 @@ public final class HttpTransport implements AutoCloseable {
 				// The WebClient's http.client.requests observations become children of this one.
 				.contextWrite((reactor) -> reactor.put(OBSERVATION_KEY, observation));
 		});
-	}
-
-	/**
-	 * Returns the id of the sandbox a management call addresses ({@code /api/v1/sandboxes/{id}…}),
-	 * or {@code null}.
-	 * @param uri the call's URI
-	 * @return the decoded sandbox id, or {@code null}
-	 */
-	static @Nullable String sandboxIdOf(URI uri) {
-		String path = uri.getRawPath();
-		if (path == null) {
-			return null;
-		}
-		int start = path.indexOf(SANDBOXES_PATH);
-		if (start < 0) {
-			return null;
-		}
-		start += SANDBOXES_PATH.length();
-		int end = path.indexOf('/', start);
-		String segment = path.substring(start, (end < 0) ? path.length() : end);
-		// PathEncoder percent-encodes every byte but A-Za-z0-9_.-~, so '+' is never literal here.
-		return segment.isEmpty() ? null : URLDecoder.decode(segment, StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -249,7 +239,10 @@ public final class HttpTransport implements AutoCloseable {
 	private WebClient.RequestHeadersSpec<?> request(ApiCall call) {
 		WebClient.RequestBodySpec spec = this.webClient.method(call.method())
 			.uri(call.uri())
-			.headers((headers) -> headers.setBearerAuth(call.bearerToken()));
+			.headers((headers) -> {
+				call.headers().forEach(headers::set);
+				headers.setBearerAuth(call.bearerToken());
+			});
 		byte[] body = call.body();
 		if (body == null) {
 			return spec;

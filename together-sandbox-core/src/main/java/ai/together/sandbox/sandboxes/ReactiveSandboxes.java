@@ -81,8 +81,7 @@ public final class ReactiveSandboxes {
 		if (versionNumber != null && versionNumber < 1) {
 			throw new IllegalArgumentException("versionNumber must be at least 1, was " + versionNumber);
 		}
-		String ctx = Repr.context("sandbox", sandboxId);
-		ApiCall call = this.context.management("sandboxes.start", ctx, HttpMethod.POST, sandboxPath(sandboxId, "/start"));
+		ApiCall call = sandboxCall("sandboxes.start", HttpMethod.POST, sandboxId, "/start");
 		if (versionNumber != null) {
 			call = call.withJson(Map.of("version_number", versionNumber));
 		}
@@ -119,8 +118,7 @@ public final class ReactiveSandboxes {
 	 */
 	public Mono<SandboxInfo> get(String sandboxId) {
 		Args.sandboxId(sandboxId, "sandboxId");
-		ApiCall call = this.context.management("sandboxes.get", Repr.context("sandbox", sandboxId), HttpMethod.GET,
-				sandboxPath(sandboxId, ""));
+		ApiCall call = sandboxCall("sandboxes.get", HttpMethod.GET, sandboxId, "");
 		return this.context.transport().call(call, SandboxInfo.class);
 	}
 
@@ -142,16 +140,13 @@ public final class ReactiveSandboxes {
 	 */
 	public Mono<Void> delete(String sandboxId) {
 		Args.sandboxId(sandboxId, "sandboxId");
-		ApiCall call = this.context.management("sandboxes.delete", Repr.context("sandbox", sandboxId),
-				HttpMethod.DELETE, sandboxPath(sandboxId, ""));
+		ApiCall call = sandboxCall("sandboxes.delete", HttpMethod.DELETE, sandboxId, "");
 		return this.context.transport().call(call);
 	}
 
 	private Mono<SandboxInfo> stop(String sandboxId, StopType type, String operation, String verb) {
 		Args.sandboxId(sandboxId, "sandboxId");
-		String ctx = Repr.context("sandbox", sandboxId);
-		ApiCall call = this.context.management(operation, ctx, HttpMethod.POST, sandboxPath(sandboxId, "/stop"))
-			.withJson(Map.of("stop_type", type.value()));
+		ApiCall call = sandboxCall(operation, HttpMethod.POST, sandboxId, "/stop").withJson(Map.of("stop_type", type.value()));
 		return this.context.transport()
 			.call(call)
 			.then(waitFor(sandboxId))
@@ -159,10 +154,7 @@ public final class ReactiveSandboxes {
 	}
 
 	private Mono<SandboxInfo> waitFor(String sandboxId) {
-		ApiCall call = this.context
-			.management("sandboxes.wait", Repr.context("sandbox", sandboxId), HttpMethod.POST,
-					sandboxPath(sandboxId, "/wait"))
-			.withTimeout(this.context.lifecycleTimeout());
+		ApiCall call = sandboxCall("sandboxes.wait", HttpMethod.POST, sandboxId, "/wait").withTimeout(this.context.lifecycleTimeout());
 		return this.context.transport().call(call, SandboxInfo.class);
 	}
 
@@ -192,8 +184,15 @@ public final class ReactiveSandboxes {
 		return info;
 	}
 
-	private static String sandboxPath(String sandboxId, String rest) {
-		return "/sandboxes/" + PathEncoder.segment(sandboxId) + rest;
+	/**
+	 * A management call about one sandbox: {@code /sandboxes/{id}<rest>}, with the seed's
+	 * context string and the sandbox id for observations.
+	 */
+	private ApiCall sandboxCall(String operation, HttpMethod method, String sandboxId, String rest) {
+		return this.context
+			.management(operation, Repr.context("sandbox", sandboxId), method,
+					"/sandboxes/" + PathEncoder.segment(sandboxId) + rest)
+			.withSandboxId(sandboxId);
 	}
 
 }

@@ -557,6 +557,26 @@ class RetryEngineTest {
 	}
 
 	@Test
+	void aFailingListenerDoesNotChangeTheOutcome() {
+		RetryListener broken = new RetryListener() {
+
+			@Override
+			public void onRetry(RetryContext context) {
+				throw new IllegalStateException("metrics backend down");
+			}
+
+			@Override
+			public void onComplete(String operation, int attempts, @Nullable Throwable error) {
+				throw new IllegalStateException("metrics backend down");
+			}
+
+		};
+		RetryEngine engine = new RetryEngine(RetryConfig.defaults(), this.sleeper, () -> 0.0, List.of(broken));
+		assertThat(engine.execute(OP, succeedAfter(1, "ok"), (e) -> true).block()).isEqualTo("ok");
+		assertThat(this.calls).hasValue(2);
+	}
+
+	@Test
 	void withConfigAndWithListenerKeepTheTiming() {
 		List<Integer> completions = new CopyOnWriteArrayList<>();
 		RetryEngine engine = engine(RetryConfig.defaults()).withConfig(RetryConfig.builder().maxAttempts(2).build())

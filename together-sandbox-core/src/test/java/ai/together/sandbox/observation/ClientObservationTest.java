@@ -9,6 +9,7 @@ import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TestClients.RecordingSleeper;
 import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.files.ConnectedSandbox;
 import ai.together.sandbox.sandboxes.SandboxJson;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -148,6 +149,20 @@ class ClientObservationTest {
 			assertThat(sdk.sandboxes().list()).isEmpty();
 		}
 		TestObservationRegistryAssert.assertThat(this.registry).doesNotHaveAnyObservation();
+	}
+
+	@Test
+	void tagsAgentCallsWithTheirSandbox() {
+		server.stubFor(get("/agent/abc123/api/v1/ports").willReturn(okJson("{\"ports\":[]}")));
+		try (ConnectedSandbox connected = ConnectedSandbox.connect(server,
+				(builder) -> builder.observationRegistry(this.registry))) {
+			assertThat(connected.sandbox().ports().list()).isEmpty();
+		}
+		// start and wait are observed first; the agent call is the third observation.
+		TestObservationRegistryAssert.assertThat(this.registry)
+			.hasNumberOfObservationsWithNameEqualTo("together.sandbox.client.requests", 3)
+			.hasAnObservation((observation) -> observation.hasLowCardinalityKeyValue("operation", "ports.list")
+				.hasHighCardinalityKeyValue("sandbox.id", "abc123"));
 	}
 
 }

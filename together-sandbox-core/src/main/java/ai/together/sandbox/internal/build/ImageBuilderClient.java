@@ -29,7 +29,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 
 /**
  * Client of Together's remote image-builder service (PROTOCOL.md §5.3): uploads a build context,
@@ -156,8 +158,7 @@ public final class ImageBuilderClient {
 				ApiCall call = ApiCall.of(SUBMIT_OPERATION, null, HttpMethod.POST, uri("/builds"), this.apiKey)
 					.withBody(body, "multipart/form-data; boundary=" + boundary)
 					.withTimeout(SUBMIT_TIMEOUT);
-				return this.retryEngine.execute(SUBMIT_OPERATION, () -> this.transport.attempt(call, JSON),
-						(error) -> true);
+				return this.transport.call(call, JSON, this.retryEngine, (error) -> true);
 			})
 			.map((response) -> {
 				JsonNode id = response.get("build_id");
@@ -171,7 +172,8 @@ public final class ImageBuilderClient {
 
 	private Mono<Void> followLogs(String buildId, Consumer<String> progress, LineTail tail, int attempt) {
 		ApiCall call = ApiCall.of(LOGS_OPERATION, null, HttpMethod.GET,
-				uri("/builds/" + PathEncoder.segment(buildId) + "/logs"), this.apiKey);
+				uri("/builds/" + PathEncoder.segment(buildId) + "/logs"), this.apiKey)
+			.withHeader(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE);
 		Mono<Outcome> once = SseDecoder.decode(this.transport.stream(call))
 			.<Boolean>handle((event, sink) -> {
 				String data = event.data();
@@ -216,7 +218,7 @@ public final class ImageBuilderClient {
 		ApiCall call = ApiCall
 			.of(STATUS_OPERATION, null, HttpMethod.GET, uri("/builds/" + PathEncoder.segment(buildId)), this.apiKey)
 			.withTimeout(STATUS_TIMEOUT);
-		return this.retryEngine.execute(STATUS_OPERATION, () -> this.transport.attempt(call, JSON), (error) -> true)
+		return this.transport.call(call, JSON, this.retryEngine, (error) -> true)
 			.map((status) -> {
 				JsonNode ref = status.get("image_ref");
 				String imageRef = (ref != null && ref.isValueNode() && !ref.isNull()) ? ref.asString() : "";
