@@ -1,0 +1,235 @@
+package ai.together.sandbox.emulator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of a {@link SandboxEmulator}. Build with {@link #builder()}; every setting has a
+ * default suited to tests: a random free port on the loopback address, a random API key and a
+ * temporary data directory.
+ */
+public final class EmulatorOptions {
+
+	/** The default bind address: loopback only. */
+	public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+
+	/** The default largest file upload or build context: 256 MiB. */
+	public static final long DEFAULT_MAX_UPLOAD_BYTES = 256L * 1024 * 1024;
+
+	/** The default largest JSON request body: 1 MiB. */
+	public static final long DEFAULT_MAX_JSON_BYTES = 1024L * 1024;
+
+	private final int port;
+
+	private final String bindAddress;
+
+	private final @Nullable String apiKey;
+
+	private final @Nullable Path dataDirectory;
+
+	private final long maxUploadBytes;
+
+	private final long maxJsonBytes;
+
+	private final Duration transitionDelay;
+
+	private EmulatorOptions(Builder builder) {
+		this.port = builder.port;
+		this.bindAddress = builder.bindAddress;
+		this.apiKey = builder.apiKey;
+		this.dataDirectory = builder.dataDirectory;
+		this.maxUploadBytes = builder.maxUploadBytes;
+		this.maxJsonBytes = builder.maxJsonBytes;
+		this.transitionDelay = builder.transitionDelay;
+	}
+
+	/**
+	 * Returns a builder with the default settings.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Returns the default settings.
+	 * @return the defaults
+	 */
+	public static EmulatorOptions defaults() {
+		return builder().build();
+	}
+
+	/**
+	 * Returns the port to listen on; 0 picks a free port.
+	 * @return the port
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * Returns the address to listen on.
+	 * @return the bind address
+	 */
+	public String bindAddress() {
+		return this.bindAddress;
+	}
+
+	/**
+	 * Returns the management API key, or {@code null} to generate a random one.
+	 * @return the API key
+	 */
+	public @Nullable String apiKey() {
+		return this.apiKey;
+	}
+
+	/**
+	 * Returns the directory that keeps sandboxes and metadata across restarts, or {@code null} for
+	 * a temporary directory deleted on close.
+	 * @return the data directory
+	 */
+	public @Nullable Path dataDirectory() {
+		return this.dataDirectory;
+	}
+
+	/**
+	 * Returns the largest accepted file upload or build context, in bytes.
+	 * @return the limit
+	 */
+	public long maxUploadBytes() {
+		return this.maxUploadBytes;
+	}
+
+	/**
+	 * Returns the largest accepted JSON request body, in bytes.
+	 * @return the limit
+	 */
+	public long maxJsonBytes() {
+		return this.maxJsonBytes;
+	}
+
+	/**
+	 * Returns how long the {@code starting} and {@code stopping} statuses last.
+	 * @return the transition delay
+	 */
+	public Duration transitionDelay() {
+		return this.transitionDelay;
+	}
+
+	/**
+	 * Builds {@link EmulatorOptions}.
+	 */
+	public static final class Builder {
+
+		private int port;
+
+		private String bindAddress = DEFAULT_BIND_ADDRESS;
+
+		private @Nullable String apiKey;
+
+		private @Nullable Path dataDirectory;
+
+		private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+
+		private long maxJsonBytes = DEFAULT_MAX_JSON_BYTES;
+
+		private Duration transitionDelay = Duration.ofMillis(5);
+
+		private Builder() {
+		}
+
+		/**
+		 * Sets the port; 0 (the default) picks a free port.
+		 * @param port the port
+		 * @return this builder
+		 */
+		public Builder port(int port) {
+			if (port < 0 || port > 65535) {
+				throw new IllegalArgumentException("port must be between 0 and 65535");
+			}
+			this.port = port;
+			return this;
+		}
+
+		/**
+		 * Sets the address to listen on (default {@value EmulatorOptions#DEFAULT_BIND_ADDRESS}).
+		 * Anything but a loopback address exposes the machine's processes to the network.
+		 * @param bindAddress the address; {@code null} restores the default
+		 * @return this builder
+		 */
+		public Builder bindAddress(@Nullable String bindAddress) {
+			this.bindAddress = bindAddress == null || bindAddress.isBlank() ? DEFAULT_BIND_ADDRESS : bindAddress;
+			return this;
+		}
+
+		/**
+		 * Sets the management API key; {@code null} (the default) generates a random key.
+		 * @param apiKey the key
+		 * @return this builder
+		 */
+		public Builder apiKey(@Nullable String apiKey) {
+			this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
+			return this;
+		}
+
+		/**
+		 * Sets the data directory; {@code null} (the default) uses a temporary directory that
+		 * is deleted on close.
+		 * @param dataDirectory the directory
+		 * @return this builder
+		 */
+		public Builder dataDirectory(@Nullable Path dataDirectory) {
+			this.dataDirectory = dataDirectory;
+			return this;
+		}
+
+		/**
+		 * Sets the largest accepted file upload or build context.
+		 * @param maxUploadBytes the limit in bytes
+		 * @return this builder
+		 */
+		public Builder maxUploadBytes(long maxUploadBytes) {
+			if (maxUploadBytes < 1) {
+				throw new IllegalArgumentException("maxUploadBytes must be positive");
+			}
+			this.maxUploadBytes = maxUploadBytes;
+			return this;
+		}
+
+		/**
+		 * Sets the largest accepted JSON request body.
+		 * @param maxJsonBytes the limit in bytes
+		 * @return this builder
+		 */
+		public Builder maxJsonBytes(long maxJsonBytes) {
+			if (maxJsonBytes < 1) {
+				throw new IllegalArgumentException("maxJsonBytes must be positive");
+			}
+			this.maxJsonBytes = maxJsonBytes;
+			return this;
+		}
+
+		/**
+		 * Sets how long the {@code starting} and {@code stopping} statuses last (default 5 ms).
+		 * @param transitionDelay the delay
+		 * @return this builder
+		 */
+		public Builder transitionDelay(Duration transitionDelay) {
+			this.transitionDelay = Objects.requireNonNull(transitionDelay, "transitionDelay");
+			return this;
+		}
+
+		/**
+		 * Builds the options.
+		 * @return the options
+		 */
+		public EmulatorOptions build() {
+			return new EmulatorOptions(this);
+		}
+
+	}
+
+}

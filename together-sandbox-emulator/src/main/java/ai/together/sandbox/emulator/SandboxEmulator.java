@@ -1,0 +1,177 @@
+package ai.together.sandbox.emulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import ai.together.sandbox.emulator.internal.EmulatorServer;
+import ai.together.sandbox.emulator.internal.Ids;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A running local emulator of the Together Sandbox APIs: the management API under
+ * {@code baseUrl() + "/api/v1"}, each sandbox's agent API at its {@code agent_url}, and the remote
+ * image builder under {@code baseUrl() + "/builds"}.
+ *
+ * <p>Sandboxes are directories of this machine and execs are local processes that run as the
+ * current user: the emulator is a development tool, not an isolation boundary.
+ *
+ * <pre>{@code
+ * try (SandboxEmulator emulator = SandboxEmulator.start()) {
+ *     TogetherSandbox sdk = TogetherSandbox.builder()
+ *         .baseUrl(emulator.baseUrl()).apiKey(emulator.apiKey()).build();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class SandboxEmulator implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(SandboxEmulator.class);
+
+	private final EmulatorServer server;
+
+	private final String apiKey;
+
+	private final boolean apiKeyGenerated;
+
+	private final Path dataDirectory;
+
+	private final boolean temporaryDataDirectory;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private SandboxEmulator(EmulatorServer server, String apiKey, boolean apiKeyGenerated, Path dataDirectory,
+			boolean temporaryDataDirectory) {
+		this.server = server;
+		this.apiKey = apiKey;
+		this.apiKeyGenerated = apiKeyGenerated;
+		this.dataDirectory = dataDirectory;
+		this.temporaryDataDirectory = temporaryDataDirectory;
+	}
+
+	/**
+	 * Starts an emulator with the default options: a random free port on 127.0.0.1, a random API
+	 * key and a temporary data directory.
+	 * @return the running emulator
+	 */
+	public static SandboxEmulator start() {
+		return start(EmulatorOptions.defaults());
+	}
+
+	/**
+	 * Starts an emulator.
+	 * @param options the settings
+	 * @return the running emulator
+	 * @throws UncheckedIOException if the data directory cannot be prepared
+	 */
+	public static SandboxEmulator start(EmulatorOptions options) {
+		String apiKey = options.apiKey();
+		boolean generated = apiKey == null;
+		if (apiKey == null) {
+			apiKey = "emu_" + Ids.secret();
+		}
+		Path dataDirectory = options.dataDirectory();
+		boolean temporary = dataDirectory == null;
+		try {
+			if (dataDirectory == null) {
+				dataDirectory = Files.createTempDirectory("together-sandbox-emulator-");
+			}
+			Files.createDirectories(dataDirectory);
+			dataDirectory = dataDirectory.toRealPath();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot prepare the emulator data directory", ex);
+		}
+		EmulatorServer server;
+		try {
+			server = new EmulatorServer(options.bindAddress(), options.port(), apiKey, dataDirectory,
+					options.maxJsonBytes(), options.maxUploadBytes(), options.transitionDelay());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot start the emulator", ex);
+		}
+		logger.warn("Together Sandbox emulator at " + server.baseUrl()
+				+ " is not an isolation boundary: sandbox processes run as the current user on this machine");
+		return new SandboxEmulator(server, apiKey, generated, dataDirectory, temporary);
+	}
+
+	/**
+	 * Returns the origin of the emulator without {@code /api/v1}, e.g.
+	 * {@code http://127.0.0.1:40123}: the value for the client's base URL.
+	 * @return the base URL
+	 */
+	public String baseUrl() {
+		return this.server.baseUrl();
+	}
+
+	/**
+	 * Returns the port the emulator listens on.
+	 * @return the port
+	 */
+	public int port() {
+		return this.server.port();
+	}
+
+	/**
+	 * Returns the management API key that clients must send as a bearer token.
+	 * @return the API key
+	 */
+	public String apiKey() {
+		return this.apiKey;
+	}
+
+	/**
+	 * Returns whether the API key was generated because none was configured.
+	 * @return whether the key is random
+	 */
+	public boolean apiKeyGenerated() {
+		return this.apiKeyGenerated;
+	}
+
+	/**
+	 * Returns the directory holding the sandboxes' files and the metadata.
+	 * @return the data directory
+	 */
+	public Path dataDirectory() {
+		return this.dataDirectory;
+	}
+
+	/**
+	 * Stops the emulator: kills every process it started, stops the server, and deletes the data
+	 * directory if it was a temporary one. Calling it again has no effect.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.server.close();
+		if (this.temporaryDataDirectory) {
+			deleteTree(this.dataDirectory);
+		}
+	}
+
+	private static void deleteTree(@Nullable Path directory) {
+		if (directory == null || !Files.exists(directory)) {
+			return;
+		}
+		try (var paths = Files.walk(directory)) {
+			paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> {
+				try {
+					Files.deleteIfExists(path);
+				}
+				catch (IOException ex) {
+					logger.debug("Could not delete " + path + ": " + ex.getMessage());
+				}
+			});
+		}
+		catch (IOException | UncheckedIOException ex) {
+			logger.debug("Could not delete the temporary directory " + directory + ": " + ex.getMessage());
+		}
+	}
+
+}

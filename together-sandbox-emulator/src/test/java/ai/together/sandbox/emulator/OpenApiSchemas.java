@@ -1,0 +1,95 @@
+package ai.together.sandbox.emulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Validates response bodies against the component schemas of the two OpenAPI specifications
+ * copied into {@code src/test/resources/openapi}.
+ *
+ * <p>One deliberate adjustment: the agent spec lists {@code ExecItem.exitCode} as a required
+ * integer although it is "only present when the process has exited"; clients read the key
+ * unconditionally, so the emulator sends {@code null} while the exec runs, and the schema is
+ * widened to accept that.
+ */
+final class OpenApiSchemas {
+
+	static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	private static final OpenApiSchemas INSTANCE = new OpenApiSchemas();
+
+	private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+			builder -> builder.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+
+	private final JsonNode management = load("management-api.openapi.json");
+
+	private final JsonNode agent = load("agent-api.openapi.json");
+
+	private final Map<String, Schema> cache = new ConcurrentHashMap<>();
+
+	private OpenApiSchemas() {
+		ObjectNode exitCode = (ObjectNode) this.agent.get("components")
+			.get("schemas")
+			.get("ExecItem")
+			.get("properties")
+			.get("exitCode");
+		ArrayNode types = exitCode.putArray("type");
+		types.add("integer");
+		types.add("null");
+	}
+
+	static OpenApiSchemas get() {
+		return INSTANCE;
+	}
+
+	private static JsonNode load(String name) {
+		try (InputStream in = OpenApiSchemas.class.getResourceAsStream("/openapi/" + name)) {
+			return MAPPER.readTree(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Which specification a body belongs to. */
+	enum Api {
+
+		MANAGEMENT, AGENT
+
+	}
+
+	void validate(Api api, String schemaName, boolean array, JsonNode body) {
+		Schema schema = this.cache.computeIfAbsent(api + "/" + schemaName + "/" + array, key -> {
+			JsonNode spec = api == Api.MANAGEMENT ? this.management : this.agent;
+			ObjectNode root = MAPPER.createObjectNode();
+			root.set("components", spec.get("components"));
+			if (array) {
+				root.put("type", "array");
+				root.putObject("items").put("$ref", "#/components/schemas/" + schemaName);
+			}
+			else {
+				root.put("$ref", "#/components/schemas/" + schemaName);
+			}
+			return this.registry.getSchema(root);
+		});
+		List<Error> errors = schema.validate(body);
+		assertThat(errors).as("%s %s%s of %s", api, schemaName, array ? "[]" : "", body).isEmpty();
+	}
+
+}
