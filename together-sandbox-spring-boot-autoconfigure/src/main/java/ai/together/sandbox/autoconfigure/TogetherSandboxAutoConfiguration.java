@@ -1,0 +1,169 @@
+package ai.together.sandbox.autoconfigure;
+
+import java.util.Locale;
+import java.util.function.Predicate;
+
+import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.RetryConfig;
+import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
+import ai.together.sandbox.sandboxes.CreateSandboxRequest;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Scope;
+import org.springframework.core.env.Environment;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration of the Together Sandbox client: {@link ReactiveTogetherSandbox} and its
+ * blocking view {@link TogetherSandbox}, built from {@link TogetherSandboxConnectionDetails},
+ * {@link RetryConfig}, the application's {@code WebClient.Builder} (cloned, so its codecs, SSL
+ * bundles and {@code http.client.requests} metrics apply), its {@link ObservationRegistry} and the
+ * {@link TogetherSandboxBuilderCustomizer}s in order. Every bean backs off when the application
+ * defines its own. When {@code together-sandbox-emulator} is on the classpath and no API key is
+ * configured, an embedded emulator starts and stops with the context.
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
+@ConditionalOnClass(TogetherSandbox.class)
+@ConditionalOnBooleanProperty(name = TogetherSandboxProperties.CONFIG_PREFIX + ".enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TogetherSandboxProperties.class)
+@Import(EmbeddedEmulatorConfiguration.class)
+public final class TogetherSandboxAutoConfiguration {
+
+	/**
+	 * Name (or qualifier) of an application {@link RetryPolicy} bean that the client adapts
+	 * into its {@link RetryConfig}.
+	 */
+	public static final String RETRY_POLICY_BEAN_NAME = "togetherSandboxRetryPolicy";
+
+	TogetherSandboxAutoConfiguration() {
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TogetherSandboxConnectionDetails.class)
+	PropertiesTogetherSandboxConnectionDetails togetherSandboxConnectionDetails(TogetherSandboxProperties properties,
+			Environment environment) {
+		return new PropertiesTogetherSandboxConnectionDetails(properties, environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RetryConfig togetherSandboxRetryConfig(TogetherSandboxProperties properties,
+			@Qualifier(RETRY_POLICY_BEAN_NAME) ObjectProvider<RetryPolicy> retryPolicy) {
+		TogetherSandboxProperties.Retry retry = properties.getRetry();
+		RetryConfig config = RetryConfig.builder()
+			.maxAttempts(retry.getMaxAttempts())
+			.initialDelay(retry.getInitialDelay())
+			.multiplier(retry.getMultiplier())
+			.jitter(retry.getJitter())
+			.maxDelay(retry.getMaxDelay())
+			.retryableStatuses(retry.getStatuses())
+			.retryTransportErrors(retry.isTransportErrors())
+			.excludedOperations(retry.getExcludedOperations())
+			.build();
+		RetryPolicy policy = retryPolicy.getIfUnique();
+		return (policy != null) ? RetryPolicyAdapter.adapt(config, policy) : config;
+	}
+
+	@Bean
+	@Scope("prototype")
+	@ConditionalOnMissingBean
+	CreateSandboxRequest.Builder togetherSandboxCreateRequestBuilder(TogetherSandboxProperties properties) {
+		TogetherSandboxProperties.Defaults defaults = properties.getDefaults();
+		return CreateSandboxRequest.builder()
+			.snapshotAlias(defaults.getSnapshotAlias())
+			.millicpu(defaults.getMillicpu())
+			.memoryBytes(defaults.getMemory().toBytes())
+			.diskBytes(defaults.getDisk().toBytes())
+			.ephemeral(defaults.getEphemeral());
+	}
+
+	@Bean(destroyMethod = "")
+	@ConditionalOnMissingBean
+	TogetherSandbox togetherSandbox(ReactiveTogetherSandbox reactiveTogetherSandbox) {
+		// A view: closing the reactive client (its own bean) releases the shared resources once.
+		return reactiveTogetherSandbox.blocking();
+	}
+
+	/**
+	 * Builds the reactive client when the application defines neither client.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean({ ReactiveTogetherSandbox.class, TogetherSandbox.class })
+	static class ReactiveClientConfiguration {
+
+		@Bean(destroyMethod = "close")
+		ReactiveTogetherSandbox reactiveTogetherSandbox(TogetherSandboxConnectionDetails connectionDetails,
+				TogetherSandboxProperties properties, RetryConfig retryConfig,
+				ObjectProvider<WebClient.Builder> webClientBuilder,
+				ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<TogetherSandboxClientObservationConvention> observationConvention,
+				ObjectProvider<TogetherSandboxBuilderCustomizer> customizers, ApplicationContext context) {
+			ReactiveTogetherSandbox.Builder builder = ReactiveTogetherSandbox.builder();
+			new TogetherSandboxBuilderConfigurer(connectionDetails, properties, context.getClassLoader())
+				.configure(builder);
+			builder.retry(retryConfig)
+				.observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+			// Without an application builder the client keeps its own pool, where the connect
+			// timeout applies.
+			webClientBuilder.ifAvailable(builder::webClientBuilder);
+			observationConvention.ifAvailable(builder::observationConvention);
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			return builder.build();
+		}
+
+	}
+
+	/**
+	 * Offers the reactive style of an application-defined blocking client.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(TogetherSandbox.class)
+	@ConditionalOnMissingBean(ReactiveTogetherSandbox.class)
+	static class ReactiveViewConfiguration {
+
+		@Bean(destroyMethod = "")
+		ReactiveTogetherSandbox reactiveTogetherSandbox(TogetherSandbox togetherSandbox) {
+			// The application's bean owns the client and closes it.
+			return togetherSandbox.reactive();
+		}
+
+	}
+
+	/**
+	 * Masks the API key in the {@code configprops} and {@code env} actuator endpoints even when
+	 * they are set to show values.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SanitizingFunction.class)
+	static class SanitizingConfiguration {
+
+		@Bean
+		SanitizingFunction togetherSandboxApiKeySanitizingFunction() {
+			Predicate<String> isApiKey = (key) -> {
+				String normalized = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+				return normalized.endsWith("togethersandboxapikey") || normalized.equals("togetherapikey");
+			};
+			return SanitizingFunction.sanitizeValue().ifKeyMatches(isApiKey);
+		}
+
+	}
+
+}

@@ -1,0 +1,407 @@
+package ai.together.sandbox.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties of the Together Sandbox client ({@code together.sandbox.*}).
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+@ConfigurationProperties(TogetherSandboxProperties.CONFIG_PREFIX)
+public class TogetherSandboxProperties {
+
+	/** The prefix of the client's properties. */
+	public static final String CONFIG_PREFIX = "together.sandbox";
+
+	/**
+	 * Whether to auto-configure the Together Sandbox client.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * API key of the management API. When not set, the TOGETHER_API_KEY environment variable is
+	 * used; when neither is set, the embedded emulator starts if it is on the classpath.
+	 */
+	private @Nullable String apiKey;
+
+	/**
+	 * Origin of the management API, without "/api/v1". When not set, the TOGETHER_BASE_URL
+	 * environment variable or https://api.codesandbox.io is used.
+	 */
+	private @Nullable String baseUrl;
+
+	/**
+	 * Connect timeout of the client's own connection pool. Does not apply when the application
+	 * provides a WebClient.Builder with a connector; its spring.http.clients settings apply then.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Response timeout of each attempt of a non-streaming call. Streams have none.
+	 */
+	private Duration responseTimeout = Duration.ofSeconds(60);
+
+	/**
+	 * Response timeout of each attempt of the wait call that start, hibernate and shutdown make,
+	 * which returns only once the sandbox has settled.
+	 */
+	private Duration lifecycleTimeout = Duration.ofMinutes(5);
+
+	private final Retry retry = new Retry();
+
+	private final Defaults defaults = new Defaults();
+
+	private final Health health = new Health();
+
+	private final Emulator emulator = new Emulator();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getApiKey() {
+		return this.apiKey;
+	}
+
+	public void setApiKey(@Nullable String apiKey) {
+		this.apiKey = apiKey;
+	}
+
+	public @Nullable String getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(@Nullable String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getResponseTimeout() {
+		return this.responseTimeout;
+	}
+
+	public void setResponseTimeout(Duration responseTimeout) {
+		this.responseTimeout = responseTimeout;
+	}
+
+	public Duration getLifecycleTimeout() {
+		return this.lifecycleTimeout;
+	}
+
+	public void setLifecycleTimeout(Duration lifecycleTimeout) {
+		this.lifecycleTimeout = lifecycleTimeout;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Defaults getDefaults() {
+		return this.defaults;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Emulator getEmulator() {
+		return this.emulator;
+	}
+
+	@Override
+	public String toString() {
+		// The API key is a secret: never print it.
+		return "TogetherSandboxProperties[baseUrl=" + this.baseUrl + ", apiKey="
+				+ ((this.apiKey != null) ? "******" : null) + "]";
+	}
+
+	/**
+	 * Retry settings: the defaults of the client's {@code RetryConfig}.
+	 */
+	public static class Retry {
+
+		/**
+		 * Maximum number of attempts of each call, the first included; 1 disables retries.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Delay before the second attempt, before jitter.
+		 */
+		private Duration initialDelay = Duration.ofMillis(500);
+
+		/**
+		 * Factor applied to the delay after each failed attempt.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Upper bound of the random delay added to each backoff delay.
+		 */
+		private Duration jitter = Duration.ofMillis(250);
+
+		/**
+		 * Upper bound of each delay, including one asked for by a Retry-After header.
+		 */
+		private Duration maxDelay = Duration.ofSeconds(30);
+
+		/**
+		 * Comma-separated list of HTTP statuses that are retried.
+		 */
+		private List<Integer> statuses = new ArrayList<>(List.of(408, 429, 500, 502, 503, 504));
+
+		/**
+		 * Whether to retry failures that received no HTTP response (connection refused, timeout,
+		 * reset).
+		 */
+		private boolean transportErrors = true;
+
+		/**
+		 * Comma-separated list of operations that are never retried, for example
+		 * "snapshots.create".
+		 */
+		private List<String> excludedOperations = new ArrayList<>();
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Duration jitter) {
+			this.jitter = jitter;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public List<Integer> getStatuses() {
+			return this.statuses;
+		}
+
+		public void setStatuses(List<Integer> statuses) {
+			this.statuses = statuses;
+		}
+
+		public boolean isTransportErrors() {
+			return this.transportErrors;
+		}
+
+		public void setTransportErrors(boolean transportErrors) {
+			this.transportErrors = transportErrors;
+		}
+
+		public List<String> getExcludedOperations() {
+			return this.excludedOperations;
+		}
+
+		public void setExcludedOperations(List<String> excludedOperations) {
+			this.excludedOperations = excludedOperations;
+		}
+
+	}
+
+	/**
+	 * Defaults of the sandboxes the application creates, applied by the
+	 * {@code CreateSandboxRequest.Builder} bean.
+	 */
+	public static class Defaults {
+
+		/**
+		 * Alias of the snapshot that new sandboxes are created from, for example "my-app@v1".
+		 */
+		private @Nullable String snapshotAlias;
+
+		/**
+		 * CPU of new sandboxes in millicpu: at least 250 and a multiple of 250.
+		 */
+		private int millicpu = 1000;
+
+		/**
+		 * Memory of new sandboxes.
+		 */
+		private DataSize memory = DataSize.ofGigabytes(2);
+
+		/**
+		 * Disk of new sandboxes.
+		 */
+		private DataSize disk = DataSize.ofGigabytes(10);
+
+		/**
+		 * Whether new sandboxes are ephemeral. When not set, the server decides.
+		 */
+		private @Nullable Boolean ephemeral;
+
+		public @Nullable String getSnapshotAlias() {
+			return this.snapshotAlias;
+		}
+
+		public void setSnapshotAlias(@Nullable String snapshotAlias) {
+			this.snapshotAlias = snapshotAlias;
+		}
+
+		public int getMillicpu() {
+			return this.millicpu;
+		}
+
+		public void setMillicpu(int millicpu) {
+			this.millicpu = millicpu;
+		}
+
+		public DataSize getMemory() {
+			return this.memory;
+		}
+
+		public void setMemory(DataSize memory) {
+			this.memory = memory;
+		}
+
+		public DataSize getDisk() {
+			return this.disk;
+		}
+
+		public void setDisk(DataSize disk) {
+			this.disk = disk;
+		}
+
+		public @Nullable Boolean getEphemeral() {
+			return this.ephemeral;
+		}
+
+		public void setEphemeral(@Nullable Boolean ephemeral) {
+			this.ephemeral = ephemeral;
+		}
+
+	}
+
+	/**
+	 * Health check settings. The check itself is switched with
+	 * {@code management.health.together-sandbox.enabled}.
+	 */
+	public static class Health {
+
+		/**
+		 * Timeout of each call the health check makes. The check never retries.
+		 */
+		private Duration timeout = Duration.ofSeconds(3);
+
+		/**
+		 * Comma-separated list of ids of sandboxes whose status and agent reachability the health
+		 * check reports. A sandbox that is not running is never started or woken up.
+		 */
+		private List<String> sandboxes = new ArrayList<>();
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public List<String> getSandboxes() {
+			return this.sandboxes;
+		}
+
+		public void setSandboxes(List<String> sandboxes) {
+			this.sandboxes = sandboxes;
+		}
+
+	}
+
+	/**
+	 * Embedded emulator settings.
+	 */
+	public static class Emulator {
+
+		/**
+		 * Whether to start the embedded emulator when together-sandbox-emulator is on the
+		 * classpath and no API key is configured.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Port of the embedded emulator on 127.0.0.1; 0 picks a free port.
+		 */
+		private int port = 0;
+
+		/**
+		 * Directory that keeps the embedded emulator's sandboxes across restarts. When not set,
+		 * a temporary directory is used and deleted on shutdown.
+		 */
+		private @Nullable Path dataDir;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getPort() {
+			return this.port;
+		}
+
+		public void setPort(int port) {
+			this.port = port;
+		}
+
+		public @Nullable Path getDataDir() {
+			return this.dataDir;
+		}
+
+		public void setDataDir(@Nullable Path dataDir) {
+			this.dataDir = dataDir;
+		}
+
+	}
+
+}

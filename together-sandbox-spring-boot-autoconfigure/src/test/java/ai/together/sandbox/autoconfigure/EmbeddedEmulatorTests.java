@@ -1,0 +1,132 @@
+package ai.together.sandbox.autoconfigure;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Properties;
+
+import ai.together.sandbox.HttpException;
+import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.emulator.SandboxEmulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.io.UrlResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
+import org.springframework.util.StringUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests of the embedded emulator default and of the failure without an API key.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class EmbeddedEmulatorTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withInitializer(new HermeticEnvironment())
+		.withConfiguration(AutoConfigurations.of(TogetherSandboxAutoConfiguration.class));
+
+	@Test
+	void startsTheEmulatorWithoutAKeyAndStopsItWithTheContext(CapturedOutput output) {
+		String[] baseUrl = new String[1];
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(SandboxEmulator.class).hasSingleBean(TogetherSandbox.class);
+			SandboxEmulator emulator = context.getBean(SandboxEmulator.class);
+			TogetherSandbox client = context.getBean(TogetherSandbox.class);
+			assertThat(client.baseUrl()).isEqualTo(emulator.baseUrl()).startsWith("http://127.0.0.1:");
+			assertThat(context.getBean(TogetherSandboxConnectionDetails.class).getApiKey())
+				.isEqualTo(emulator.apiKey());
+			// A real, authenticated call answered by the emulator.
+			assertThat(client.sandboxes().list()).isEmpty();
+			baseUrl[0] = emulator.baseUrl();
+		});
+		assertThat(output).containsOnlyOnce("the client uses the embedded emulator at " + baseUrl[0]);
+		try (TogetherSandbox after = TogetherSandbox.builder()
+			.apiKey("any")
+			.baseUrl(baseUrl[0])
+			.retry(ai.together.sandbox.RetryConfig.disabled())
+			.build()) {
+			assertThatExceptionOfType(HttpException.class).isThrownBy(() -> after.sandboxes().list())
+				.satisfies((ex) -> assertThat(ex.status()).isEqualTo(HttpException.TRANSPORT_FAILURE));
+		}
+	}
+
+	@Test
+	void keepsTheEmulatorDataInTheConfiguredDirectory(@TempDir Path dataDir) {
+		this.contextRunner.withPropertyValues("together.sandbox.emulator.data-dir=" + dataDir).run((context) -> {
+			SandboxEmulator emulator = context.getBean(SandboxEmulator.class);
+			assertThat(emulator.dataDirectory()).isEqualTo(dataDir.toRealPath());
+		});
+		// Not a temporary directory: it survives the context.
+		assertThat(Files.isDirectory(dataDir)).isTrue();
+	}
+
+	@Test
+	void doesNotStartTheEmulatorWhenAKeyIsSet() {
+		this.contextRunner.withPropertyValues("together.sandbox.api-key=real-key")
+			.run((context) -> assertThat(context).doesNotHaveBean(SandboxEmulator.class)
+				.hasSingleBean(PropertiesTogetherSandboxConnectionDetails.class));
+		this.contextRunner.withPropertyValues("TOGETHER_API_KEY=real-key")
+			.run((context) -> assertThat(context).doesNotHaveBean(SandboxEmulator.class));
+	}
+
+	@Test
+	void failsWithAnAnalysisWithoutKeyAndEmulator() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(SandboxEmulator.class)).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new MissingApiKeyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("together.sandbox.api-key")
+				.contains("TOGETHER_API_KEY")
+				.contains("together-sandbox-emulator is not on the classpath");
+			assertThat(analysis.getAction()).contains("together.sandbox.api-key")
+				.contains("TOGETHER_API_KEY")
+				.contains("together-sandbox-emulator");
+		});
+	}
+
+	@Test
+	void failsWithAnAnalysisWhenTheEmulatorIsDisabled() {
+		this.contextRunner.withPropertyValues("together.sandbox.emulator.enabled=false").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new MissingApiKeyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("together.sandbox.emulator.enabled=false");
+		});
+	}
+
+	@Test
+	void registersTheFailureAnalyzer() throws Exception {
+		List<String> analyzers = new ArrayList<>();
+		Enumeration<URL> factories = getClass().getClassLoader().getResources("META-INF/spring.factories");
+		while (factories.hasMoreElements()) {
+			Properties properties = PropertiesLoaderUtils.loadProperties(new UrlResource(factories.nextElement()));
+			analyzers.addAll(StringUtils.commaDelimitedListToSet(
+					properties.getProperty("org.springframework.boot.diagnostics.FailureAnalyzer", "")));
+		}
+		assertThat(analyzers).contains(MissingApiKeyFailureAnalyzer.class.getName());
+	}
+
+	@Test
+	void startsTheReactiveClientAgainstTheEmulator() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(ReactiveTogetherSandbox.class)
+			.sandboxes()
+			.list()
+			.collectList()
+			.block()).isEmpty());
+	}
+
+}
