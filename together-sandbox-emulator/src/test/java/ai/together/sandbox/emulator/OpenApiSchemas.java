@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * unconditionally, so the emulator sends {@code null} while the exec runs, and the schema is
  * widened to accept that.
  */
-final class OpenApiSchemas {
+public final class OpenApiSchemas {
 
-	static final JsonMapper MAPPER = JsonMapper.builder().build();
+	/** The JSON mapper the tests parse bodies with. */
+	public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
 	private static final OpenApiSchemas INSTANCE = new OpenApiSchemas();
 
@@ -54,7 +55,11 @@ final class OpenApiSchemas {
 		types.add("null");
 	}
 
-	static OpenApiSchemas get() {
+	/**
+	 * Returns the shared instance.
+	 * @return the schemas
+	 */
+	public static OpenApiSchemas get() {
 		return INSTANCE;
 	}
 
@@ -68,13 +73,42 @@ final class OpenApiSchemas {
 	}
 
 	/** Which specification a body belongs to. */
-	enum Api {
+	public enum Api {
 
 		MANAGEMENT, AGENT
 
 	}
 
-	void validate(Api api, String schemaName, boolean array, JsonNode body) {
+	/**
+	 * Returns one specification as loaded (with the adjustment described above).
+	 * @param api which specification
+	 * @return its JSON document
+	 */
+	public JsonNode spec(Api api) {
+		return api == Api.MANAGEMENT ? this.management : this.agent;
+	}
+
+	/**
+	 * Asserts that a body matches a component schema (or an array of it).
+	 * @param api which specification
+	 * @param schemaName the component schema name
+	 * @param array whether the body is an array of that schema
+	 * @param body the body
+	 */
+	public void validate(Api api, String schemaName, boolean array, JsonNode body) {
+		assertThat(problems(api, schemaName, array, body)).as("%s %s%s of %s", api, schemaName, array ? "[]" : "", body)
+			.isEmpty();
+	}
+
+	/**
+	 * Returns how a body deviates from a component schema (or an array of it).
+	 * @param api which specification
+	 * @param schemaName the component schema name
+	 * @param array whether the body is an array of that schema
+	 * @param body the body
+	 * @return the validation messages, empty when the body matches
+	 */
+	public List<String> problems(Api api, String schemaName, boolean array, JsonNode body) {
 		Schema schema = this.cache.computeIfAbsent(api + "/" + schemaName + "/" + array, key -> {
 			JsonNode spec = api == Api.MANAGEMENT ? this.management : this.agent;
 			ObjectNode root = MAPPER.createObjectNode();
@@ -89,7 +123,7 @@ final class OpenApiSchemas {
 			return this.registry.getSchema(root);
 		});
 		List<Error> errors = schema.validate(body);
-		assertThat(errors).as("%s %s%s of %s", api, schemaName, array ? "[]" : "", body).isEmpty();
+		return errors.stream().map(Error::toString).toList();
 	}
 
 }
