@@ -14,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -42,6 +43,8 @@ public final class EmulatorServer implements AutoCloseable {
 
 	private final long maxJsonBytes;
 
+	private final LoopResources loops;
+
 	/**
 	 * Starts a server.
 	 * @param bindAddress the address to listen on
@@ -58,8 +61,14 @@ public final class EmulatorServer implements AutoCloseable {
 		Files.createDirectories(dataDirectory.resolve("tmp"));
 		this.maxJsonBytes = maxJsonBytes;
 		this.state = new EmulatorState(dataDirectory, transitionDelay, Duration.ofSeconds(60));
+		// Own event loops, not Reactor Netty's global ones: a Spring context in the same JVM
+		// disposes the global loops when it closes (ReactorResourceFactory), which would take the
+		// emulator down with it.
+		this.loops = LoopResources.create("together-sandbox-emulator", 1,
+				Math.max(2, Runtime.getRuntime().availableProcessors()), true);
 		try {
 			this.server = HttpServer.create()
+				.runOn(this.loops)
 				.host(bindAddress)
 				.port(port)
 				.httpRequestDecoder(spec -> spec.maxInitialLineLength(64 * 1024))
@@ -67,6 +76,7 @@ public final class EmulatorServer implements AutoCloseable {
 				.bindNow(Duration.ofSeconds(10));
 		}
 		catch (RuntimeException ex) {
+			this.loops.disposeLater().block(Duration.ofSeconds(5));
 			this.state.close();
 			throw ex;
 		}
@@ -173,6 +183,12 @@ public final class EmulatorServer implements AutoCloseable {
 			logger.debug("The HTTP server did not stop cleanly: " + ex.getMessage());
 		}
 		this.state.close();
+		try {
+			this.loops.disposeLater().block(Duration.ofSeconds(5));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("The event loops did not stop cleanly: " + ex.getMessage());
+		}
 	}
 
 }
