@@ -50,6 +50,12 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	/** Default connect timeout of the client's own connection pool. */
 	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+	/** Default idle timeout of the streams of sandbox agents. */
+	public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+	/** Default maximum number of connections per host of the client's own connection pool. */
+	public static final int DEFAULT_MAX_CONNECTIONS = 500;
+
 	private @Nullable String apiKey;
 
 	private @Nullable String baseUrl;
@@ -63,6 +69,10 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	private Duration lifecycleTimeout = DEFAULT_LIFECYCLE_TIMEOUT;
 
 	private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+	private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+
+	private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
 	private final List<RetryListener> retryListeners = new ArrayList<>();
 
@@ -130,7 +140,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	}
 
 	/**
-	 * Response timeout of every non-streaming call, per attempt (default 60 s). Streams have none.
+	 * Response timeout of every non-streaming call, per attempt (default 60 s). Streams have none
+	 * (see {@link #streamIdleTimeout(Duration)}).
 	 * @param responseTimeout the timeout
 	 * @return this builder
 	 */
@@ -151,12 +162,48 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	}
 
 	/**
-	 * Connect timeout of the client's own connection pool (default 10 s).
+	 * Connect timeout of the client's own connection pool (default 10 s). It also bounds how long
+	 * a call waits for a free connection when all {@link #maxConnections(int) maxConnections} to
+	 * its host are busy; it then fails with an {@code HttpException} with status 0 naming
+	 * {@code PoolAcquireTimeoutException}.
 	 * @param connectTimeout the timeout
 	 * @return this builder
 	 */
 	public B connectTimeout(Duration connectTimeout) {
 		this.connectTimeout = positive(connectTimeout, "connectTimeout");
+		return self();
+	}
+
+	/**
+	 * Maximum number of connections to one host in the client's own connection pool (default
+	 * 500). Every open stream holds one connection for as long as it runs, and all sandboxes of a
+	 * local emulator share one host: raise it to hold more streams at once. Does not apply when a
+	 * {@link #webClientBuilder(WebClient.Builder) WebClient.Builder} with a connector is given.
+	 * @param maxConnections the maximum, at least 1
+	 * @return this builder
+	 */
+	public B maxConnections(int maxConnections) {
+		if (maxConnections < 1) {
+			throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+		}
+		this.maxConnections = maxConnections;
+		return self();
+	}
+
+	/**
+	 * Idle timeout of the streams of sandbox agents (exec output, exec and port lists, file
+	 * watchers; default 5 min): a stream that receives no byte at all for this long is closed, as
+	 * its connection is presumably dead. Keep-alive comments count as bytes, so a quiet stream of a
+	 * server that sends them (the emulator does every 15 s) stays open however long it lasts. An
+	 * exec output stream that goes idle reconnects and resumes after the last message it
+	 * delivered, so a command that prints nothing for a long time is not given up on; the other
+	 * streams fail with an {@code HttpException} with status 0 whose cause is a
+	 * {@code TimeoutException}.
+	 * @param streamIdleTimeout the timeout
+	 * @return this builder
+	 */
+	public B streamIdleTimeout(Duration streamIdleTimeout) {
+		this.streamIdleTimeout = positive(streamIdleTimeout, "streamIdleTimeout");
 		return self();
 	}
 
@@ -221,8 +268,11 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		}
 		else {
 			ConnectionProvider pool = ConnectionProvider.builder("together-sandbox")
-				.maxConnections(500)
+				.maxConnections(this.maxConnections)
 				.pendingAcquireMaxCount(-1)
+				// Waiting for a free connection is part of getting one: bounded like a connect,
+				// rather than by Reactor Netty's own 45 s.
+				.pendingAcquireTimeout(this.connectTimeout)
 				.maxIdleTime(Duration.ofSeconds(30))
 				.build();
 			HttpClient http = HttpClient.create(pool)
@@ -231,7 +281,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 			owned = pool::dispose;
 		}
 		HttpTransport transport = new HttpTransport(builder.build(), engine, this.responseTimeout, owned,
-				this.observationRegistry, this.observationConvention);
+				this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
 		return new ClientContext(key, origin, transport, this.lifecycleTimeout);
 	}
 
@@ -270,16 +320,22 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 			String scheme = uri.getScheme();
 			if (uri.getHost() == null || scheme == null
 					|| !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-				throw new IllegalArgumentException(source + " must be an absolute http or https URL, was " + url);
+				throw new IllegalArgumentException(
+						source + " must be an absolute http or https URL, was " + shown(url));
 			}
 			if (uri.getQuery() != null || uri.getFragment() != null) {
-				throw new IllegalArgumentException(source + " must not have a query or fragment, was " + url);
+				throw new IllegalArgumentException(source + " must not have a query or fragment, was " + shown(url));
 			}
 		}
 		catch (java.net.URISyntaxException ex) {
-			throw new IllegalArgumentException(source + " is not a valid URL: " + url, ex);
+			throw new IllegalArgumentException(source + " is not a valid URL: " + shown(url), ex);
 		}
 		return origin;
+	}
+
+	private static String shown(String url) {
+		// An exception message (and so a log line) must not carry a megabyte of bad input.
+		return (url.length() > 200) ? url.substring(0, 200) + "… (" + url.length() + " characters)" : url;
 	}
 
 	private static Duration positive(Duration value, String name) {

@@ -98,7 +98,10 @@ public final class TogetherSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * Releases the client's connection pool (when it created its own). Sandboxes keep running.
+	 * Ends every call and stream still in flight (each fails with a
+	 * {@link TogetherSandboxException} saying the client was closed, and its connection is
+	 * closed), makes later calls fail at once, and releases the client's connection pool (when it
+	 * created its own). Sandboxes keep running.
 	 */
 	@Override
 	public void close() {

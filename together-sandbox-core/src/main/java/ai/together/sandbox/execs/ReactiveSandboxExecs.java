@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import ai.together.sandbox.HttpException;
@@ -169,7 +170,9 @@ public final class ReactiveSandboxExecs {
 	 * exit message) the stream reconnects with {@code lastSequence} set to the last message it
 	 * delivered, so the subscriber sees every message exactly once: no duplicate, no gap. After
 	 * {@value #MAX_CONSECUTIVE_RECONNECTS} reconnects in a row that bring no new message (with a
-	 * short growing pause between them) it fails with a {@link TogetherSandboxException}. An error
+	 * short growing pause between them) it fails with a {@link TogetherSandboxException}. A stream
+	 * that receives nothing, not even a keep-alive, for the client's {@code streamIdleTimeout}
+	 * reconnects the same way, without counting against that limit. An error
 	 * status fails it at once with an {@link HttpException}; a malformed event with a
 	 * {@link TogetherSandboxException}.
 	 * @param id the exec id (sent in the path as is, only characters a URL cannot hold are
@@ -183,7 +186,12 @@ public final class ReactiveSandboxExecs {
 		return this.streams.scoped(Flux.defer(() -> {
 			Position position = new Position(lastSequence);
 			Flux<ExecOutput> connection = Flux.defer(() -> this.streams.<ExecOutput>unscoped("execs.streamOutput",
-					context, outputStreamPath(id, position.last), EXEC_OUTPUT));
+					context, outputStreamPath(id, position.last), EXEC_OUTPUT))
+				// An idle stream may be a dead connection: reconnect at once, from the last message
+				// delivered. This is not counted against the reconnect limit below, so a command
+				// that prints nothing for hours is not given up on; each such reconnect has waited
+				// a whole idle timeout, so it can never loop fast.
+				.retryWhen(Retry.indefinitely().filter(ReactiveSandboxExecs::isIdleTimeout));
 			return connection.filter(position::isNew)
 				.doOnNext(position::advance)
 				// Ending without the exit message is a dropped connection: reconnect.
@@ -322,6 +330,12 @@ public final class ReactiveSandboxExecs {
 					+ " reconnects in a row brought no new output (last sequence delivered: " + position.last
 					+ "); last failure: " + signal.failure().getMessage(),
 					signal.failure()));
+	}
+
+	private static boolean isIdleTimeout(Throwable error) {
+		// Streams have no response timeout: a timeout on one is its idle timeout.
+		return error instanceof HttpException http && http.isTransportFailure()
+				&& http.getCause() instanceof TimeoutException;
 	}
 
 	private static boolean isDroppedConnection(Throwable error) {

@@ -16,7 +16,8 @@ import org.springframework.http.MediaType;
 /**
  * The server-sent-event streams of one connected sandbox: opens them (transport stream →
  * {@link SseDecoder} → JSON) and ends every stream still open when the sandbox is closed.
- * Streams are never retried and have no response timeout; cancelling one closes its connection.
+ * Streams are never retried and have no response timeout, only the transport's idle timeout;
+ * cancelling one closes its connection.
  */
 public final class AgentStreams implements AutoCloseable {
 
@@ -61,7 +62,8 @@ public final class AgentStreams implements AutoCloseable {
 		return Flux.defer(() -> {
 			ApiCall call = this.agent.call(operation, context, HttpMethod.GET, path)
 				.withHeader(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE);
-			return SseDecoder.decode(this.agent.transport().stream(call))
+			HttpTransport transport = this.agent.transport();
+			return SseDecoder.decode(transport.stream(call, transport.streamIdleTimeout()))
 				.map((event) -> this.<T>parse(operation, context, event.data(), type));
 		});
 	}

@@ -12,6 +12,7 @@ import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -26,6 +27,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Scope;
 import org.springframework.core.env.Environment;
 import org.springframework.core.retry.RetryPolicy;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -127,6 +129,19 @@ public final class TogetherSandboxAutoConfiguration {
 			observationConvention.ifAvailable(builder::observationConvention);
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return builder.build();
+		}
+
+		@Bean
+		TogetherSandboxClientShutdown togetherSandboxClientShutdown(ReactiveTogetherSandbox reactiveTogetherSandbox,
+				ApplicationContext context) {
+			if (context.getAutowireCapableBeanFactory() instanceof ConfigurableListableBeanFactory beanFactory) {
+				// Stopped in the same phase as the HTTP resources, but first: a dependent is
+				// stopped before what it depends on.
+				for (String name : beanFactory.getBeanNamesForType(ReactorResourceFactory.class, false, false)) {
+					beanFactory.registerDependentBean(name, "togetherSandboxClientShutdown");
+				}
+			}
+			return new TogetherSandboxClientShutdown(reactiveTogetherSandbox, context);
 		}
 
 	}

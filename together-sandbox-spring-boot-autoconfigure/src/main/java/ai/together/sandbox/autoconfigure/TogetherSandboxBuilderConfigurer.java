@@ -36,7 +36,8 @@ public final class TogetherSandboxBuilderConfigurer {
 	}
 
 	/**
-	 * Applies the API key, the base URL and the connect, response and lifecycle timeouts.
+	 * Applies the API key, the base URL, the connect, response and lifecycle timeouts and the
+	 * stream idle timeout.
 	 * @param <B> the builder type
 	 * @param builder the builder
 	 * @return the builder
@@ -52,7 +53,8 @@ public final class TogetherSandboxBuilderConfigurer {
 			.baseUrl(this.connectionDetails.getBaseUrl())
 			.connectTimeout(this.properties.getConnectTimeout())
 			.responseTimeout(this.properties.getResponseTimeout())
-			.lifecycleTimeout(this.properties.getLifecycleTimeout());
+			.lifecycleTimeout(this.properties.getLifecycleTimeout())
+			.streamIdleTimeout(this.properties.getStreamIdleTimeout());
 	}
 
 	private String emulatorState() {

@@ -56,6 +56,13 @@ public class TogetherSandboxProperties {
 	 */
 	private Duration lifecycleTimeout = Duration.ofMinutes(5);
 
+	/**
+	 * Idle timeout of the streams of sandbox agents: a stream that receives nothing, not even a
+	 * keep-alive comment, for this long is closed. An exec output stream then reconnects and
+	 * resumes; the other streams fail.
+	 */
+	private Duration streamIdleTimeout = Duration.ofMinutes(5);
+
 	private final Retry retry = new Retry();
 
 	private final Defaults defaults = new Defaults();
@@ -110,6 +117,14 @@ public class TogetherSandboxProperties {
 
 	public void setLifecycleTimeout(Duration lifecycleTimeout) {
 		this.lifecycleTimeout = lifecycleTimeout;
+	}
+
+	public Duration getStreamIdleTimeout() {
+		return this.streamIdleTimeout;
+	}
+
+	public void setStreamIdleTimeout(Duration streamIdleTimeout) {
+		this.streamIdleTimeout = streamIdleTimeout;
 	}
 
 	public Retry getRetry() {

@@ -72,6 +72,10 @@ public final class EmulatorServer implements AutoCloseable {
 				.host(bindAddress)
 				.port(port)
 				.httpRequestDecoder(spec -> spec.maxInitialLineLength(64 * 1024))
+				// Requests the decoder rejects (too long, malformed) get a JSON error too.
+				.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
+					.addAfter(reactor.netty.NettyPipeline.HttpCodec, "emulator.decodingFailures",
+							new DecodingFailureResponder()))
 				.handle(this::handle)
 				.bindNow(Duration.ofSeconds(10));
 		}

@@ -1,0 +1,71 @@
+package ai.together.sandbox.emulator.internal;
+
+import java.util.Map;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Answers a request that the HTTP decoder could not read (a request line or headers too long, a
+ * malformed request line) with the emulator's usual JSON error body, and closes the connection.
+ * Reactor Netty would answer such a request itself, with the right status but an empty body;
+ * every error of the emulator is JSON, so that clients can always read its {@code message}.
+ * One instance per connection: after a failure everything else the connection sends is dropped.
+ */
+final class DecodingFailureResponder extends ChannelInboundHandlerAdapter {
+
+	private boolean failed;
+
+	@Override
+	public void channelRead(ChannelHandlerContext context, Object message) {
+		if (this.failed) {
+			ReferenceCountUtil.release(message);
+			return;
+		}
+		if (!(message instanceof HttpRequest request) || !request.decoderResult().isFailure()) {
+			context.fireChannelRead(message);
+			return;
+		}
+		this.failed = true;
+		Throwable cause = request.decoderResult().cause();
+		boolean agentRequest = request.uri().startsWith(AgentApi.PREFIX);
+		ReferenceCountUtil.release(message);
+		HttpResponseStatus status;
+		String text;
+		if (cause instanceof TooLongHttpLineException) {
+			status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+			text = "request line too long";
+		}
+		else if (cause instanceof TooLongHttpHeaderException) {
+			status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+			text = "request headers too large";
+		}
+		else {
+			status = HttpResponseStatus.BAD_REQUEST;
+			text = "malformed HTTP request";
+		}
+		Map<String, Object> error = agentRequest ? AgentApi.error(status.code(), text)
+				: ManagementApi.error(status.code(), text);
+		byte[] body = Json.write(error);
+		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+				Unpooled.wrappedBuffer(body));
+		response.headers()
+			.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+			.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+			.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+		context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+	}
+
+}
