@@ -70,6 +70,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 	private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
+	private String dockerExecutable = "docker";
+
 	private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
 
 	private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -208,6 +210,18 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	}
 
 	/**
+	 * Docker CLI that local snapshot builds ({@code TOGETHER_LOCAL_BUILD=1}) run: a command name
+	 * looked up on the {@code PATH}, or a path (default {@code docker}). Remote builds need no
+	 * Docker.
+	 * @param dockerExecutable the executable
+	 * @return this builder
+	 */
+	public B dockerExecutable(String dockerExecutable) {
+		this.dockerExecutable = Args.text(dockerExecutable, "dockerExecutable", Args.MAX_PATH_LENGTH);
+		return self();
+	}
+
+	/**
 	 * Adds an observer of retries (metrics, logs). Observers never change a decision.
 	 * @param listener the observer
 	 * @return this builder
@@ -282,7 +296,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		}
 		HttpTransport transport = new HttpTransport(builder.build(), engine, this.responseTimeout, owned,
 				this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
-		return new ClientContext(key, origin, transport, this.lifecycleTimeout);
+		return new ClientContext(key, origin, transport, this.lifecycleTimeout, this.dockerExecutable);
 	}
 
 	private String resolveApiKey() {

@@ -25,6 +25,8 @@ public final class ClientContext implements AutoCloseable {
 
 	private final Duration lifecycleTimeout;
 
+	private final String dockerExecutable;
+
 	/**
 	 * Creates the context.
 	 * @param apiKey the API key
@@ -33,6 +35,20 @@ public final class ClientContext implements AutoCloseable {
 	 * @param lifecycleTimeout the response timeout of the lifecycle {@code wait} call
 	 */
 	public ClientContext(String apiKey, String origin, HttpTransport transport, Duration lifecycleTimeout) {
+		this(apiKey, origin, transport, lifecycleTimeout, "docker");
+	}
+
+	/**
+	 * Creates the context.
+	 * @param apiKey the API key
+	 * @param origin the management origin without {@code /api/v1} and without a trailing slash
+	 * @param transport the transport
+	 * @param lifecycleTimeout the response timeout of the lifecycle {@code wait} call
+	 * @param dockerExecutable the Docker CLI that local snapshot builds run
+	 */
+	public ClientContext(String apiKey, String origin, HttpTransport transport, Duration lifecycleTimeout,
+			String dockerExecutable) {
+		this.dockerExecutable = Objects.requireNonNull(dockerExecutable, "dockerExecutable");
 		this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
 		this.origin = Objects.requireNonNull(origin, "origin");
 		this.transport = Objects.requireNonNull(transport, "transport");
@@ -69,6 +85,14 @@ public final class ClientContext implements AutoCloseable {
 	 */
 	public Duration lifecycleTimeout() {
 		return this.lifecycleTimeout;
+	}
+
+	/**
+	 * Returns the Docker CLI that local snapshot builds run.
+	 * @return the executable name or path
+	 */
+	public String dockerExecutable() {
+		return this.dockerExecutable;
 	}
 
 	/**

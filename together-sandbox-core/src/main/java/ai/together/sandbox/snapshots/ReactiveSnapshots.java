@@ -103,7 +103,7 @@ public final class ReactiveSnapshots {
 	 * @param context the client context
 	 */
 	public ReactiveSnapshots(ClientContext context) {
-		this(context, BuildSettings.defaults());
+		this(context, BuildSettings.defaults().withDockerExecutable(context.dockerExecutable()));
 	}
 
 	ReactiveSnapshots(ClientContext context, BuildSettings settings) {

@@ -1,7 +1,6 @@
 package ai.together.sandbox.emulator.conformance;
 
 import java.io.IOException;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import ai.together.sandbox.HttpException;
-import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.StreamResponse;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.emulator.SandboxEmulatorExtension;
@@ -37,8 +35,6 @@ import ai.together.sandbox.files.FileEncoding;
 import ai.together.sandbox.files.FileInfo;
 import ai.together.sandbox.files.WatchEvent;
 import ai.together.sandbox.files.WatchEventType;
-import ai.together.sandbox.internal.ClientContext;
-import ai.together.sandbox.internal.build.BuildSettings;
 import ai.together.sandbox.ports.PortInfo;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.sandboxes.Sandbox;
@@ -49,7 +45,6 @@ import ai.together.sandbox.sandboxes.StopReason;
 import ai.together.sandbox.snapshots.ContextSnapshotParams;
 import ai.together.sandbox.snapshots.CreateSnapshotResult;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
-import ai.together.sandbox.snapshots.ReactiveSnapshots;
 import ai.together.sandbox.snapshots.SnapshotBuildMode;
 import ai.together.sandbox.snapshots.SnapshotProgress;
 import ai.together.sandbox.snapshots.SnapshotStep;
@@ -481,11 +476,15 @@ class CoreClientConformanceTest {
 		String alias = "e2e-local-" + UUID.randomUUID().toString().substring(0, 8);
 		List<SnapshotProgress> progress = Collections.synchronizedList(new ArrayList<>());
 
-		CreateSnapshotResult result = snapshotsUsingDocker(docker).create(ContextSnapshotParams.builder(context)
-			.alias(alias)
-			.buildMode(SnapshotBuildMode.LOCAL)
-			.onProgress(progress::add)
-			.build());
+		CreateSnapshotResult result;
+		try (TogetherSandbox local = clientUsingDocker(docker)) {
+			result = local.snapshots()
+				.create(ContextSnapshotParams.builder(context)
+					.alias(alias)
+					.buildMode(SnapshotBuildMode.LOCAL)
+					.onProgress(progress::add)
+					.build());
+		}
 
 		try {
 			assertThat(result.snapshotId()).isNotEmpty();
@@ -637,20 +636,19 @@ class CoreClientConformanceTest {
 	}
 
 	/**
-	 * The client's snapshots namespace running another {@code docker} executable. The core exposes
-	 * this setting only to its own tests (a package-private constructor), so it is reached by
-	 * reflection; everything else is the client's real code path, over the same recorded
-	 * connection.
+	 * A second client on the same recorded connection whose local builds run another
+	 * {@code docker} executable.
 	 */
-	private static Snapshots snapshotsUsingDocker(Path docker) throws ReflectiveOperationException {
-		Method contextOf = ReactiveTogetherSandbox.class.getDeclaredMethod("context");
-		contextOf.setAccessible(true);
-		ClientContext context = (ClientContext) contextOf.invoke(sdk.reactive());
-		Constructor<ReactiveSnapshots> constructor = ReactiveSnapshots.class.getDeclaredConstructor(ClientContext.class,
-				BuildSettings.class);
-		constructor.setAccessible(true);
-		return new Snapshots(
-				constructor.newInstance(context, BuildSettings.defaults().withDockerExecutable(docker.toString())));
+	private static TogetherSandbox clientUsingDocker(Path docker) {
+		return TogetherSandbox.builder()
+			.baseUrl(emulator.baseUrl())
+			.apiKey(emulator.apiKey())
+			.webClientBuilder(WebClient.builder()
+				.clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
+				.filter(recorder))
+			.responseTimeout(Duration.ofSeconds(10))
+			.dockerExecutable(docker.toString())
+			.build();
 	}
 
 }
