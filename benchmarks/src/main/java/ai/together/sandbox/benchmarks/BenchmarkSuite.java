@@ -1,0 +1,342 @@
+package ai.together.sandbox.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import ai.together.sandbox.benchmarks.harness.ConcurrencyScenario;
+import ai.together.sandbox.benchmarks.harness.EmulatorScenario;
+import ai.together.sandbox.benchmarks.harness.FilesScenario;
+import ai.together.sandbox.benchmarks.harness.Machine;
+import ai.together.sandbox.benchmarks.harness.PerCallInterleaved;
+import ai.together.sandbox.benchmarks.harness.Report;
+import ai.together.sandbox.benchmarks.harness.SpringStartupScenario;
+import ai.together.sandbox.benchmarks.harness.Stats;
+import ai.together.sandbox.benchmarks.harness.StreamingScenario;
+import ai.together.sandbox.benchmarks.jmh.PerCallBenchmark;
+import ai.together.sandbox.benchmarks.stub.AgentStub;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.annotations.Mode;
+
+/**
+ * Runs the whole suite and prints (and writes) one Markdown report with every figure, its
+ * baseline and the verdict on each target.
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar                 # quick mode, every scenario
+ * java -jar benchmarks/target/benchmarks.jar --full          # more rounds and iterations
+ * java -jar benchmarks/target/benchmarks.jar --only percall,streaming
+ * java -jar benchmarks/target/benchmarks.jar jmh -prof gc …  # JMH's own command line
+ * </pre>
+ * Scenarios: {@code percall} (JMH), {@code concurrency}, {@code streaming}, {@code files},
+ * {@code emulator}, {@code spring}. Exits with status 1 when a target is missed, 2 on bad
+ * arguments.
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public final class BenchmarkSuite {
+
+	/** Every scenario, in the order they run. */
+	public static final List<String> SCENARIOS = List.of("percall", "concurrency", "streaming", "files", "emulator",
+			"spring");
+
+	private static final String[] SDK_BENCHMARKS = { "sdkBlocking", "sdkReactive" };
+
+	private static final String[] RAW_BENCHMARKS = { "rawWebClient", "rawJdkHttpClient" };
+
+	private static final String[] TIMER_BENCHMARKS = { "rawWebClientMonoTimeout", "rawWebClientNettyTimeout",
+			"sdkTransportOnly" };
+
+	private BenchmarkSuite() {
+	}
+
+	/**
+	 * Runs the suite, or JMH's command line when the first argument is {@code jmh}.
+	 * @param args the arguments
+	 * @throws Exception when a scenario fails to run
+	 */
+	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("jmh")) {
+			org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
+		boolean full = false;
+		Set<String> only = new LinkedHashSet<>(SCENARIOS);
+		Path out = defaultOutputDirectory();
+		for (int i = 0; i < args.length; i++) {
+			switch (args[i]) {
+				case "--quick" -> full = false;
+				case "--full" -> full = true;
+				case "--only" -> {
+					only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+					if (!SCENARIOS.containsAll(only)) {
+						usage("unknown scenario in " + only + "; choose from " + SCENARIOS);
+						return;
+					}
+				}
+				case "--out" -> out = Path.of(args[++i]);
+				default -> {
+					usage("unknown argument " + args[i]);
+					return;
+				}
+			}
+		}
+		Report report = run(full, only, out);
+		Files.createDirectories(out);
+		Path summary = out.resolve(full ? "summary-full.md" : "summary-quick.md");
+		Files.writeString(summary, report.markdown());
+		System.out.println();
+		System.out.println(report.markdown());
+		System.out.println("Written to " + summary.toAbsolutePath());
+		if (!report.allTargetsMet()) {
+			System.exit(1);
+		}
+	}
+
+	/**
+	 * Runs the chosen scenarios.
+	 * @param full {@code true} for the full run, {@code false} for the quick one
+	 * @param scenarios the scenarios to run
+	 * @param out where JMH writes its JSON results
+	 * @return the report
+	 * @throws Exception when JMH or a scenario fails
+	 */
+	public static Report run(boolean full, Set<String> scenarios, Path out) throws Exception {
+		long started = System.nanoTime();
+		Report report = new Report();
+		report.header("## Run of " + OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS) + " ("
+				+ (full ? "full" : "quick") + " mode)");
+		report.header("");
+		report.header("- Machine: " + Machine.describe());
+		report.header("- Load average (1/5/15 min) at start: " + Machine.loadAverage());
+		report.header("- Command: `java " + String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean()
+			.getInputArguments()) + " " + System.getProperty("sun.java.command") + "`");
+		Files.createDirectories(out);
+		if (scenarios.contains("percall")) {
+			perCall(full, report, out).finish();
+		}
+		if (scenarios.contains("concurrency")) {
+			Report.Section section = section(report, "2. Concurrency: 20,000 files.stat over 200 sandboxes, 256 in flight");
+			ConcurrencyScenario.Settings settings = new ConcurrencyScenario.Settings(200, 20_000, 256,
+					full ? 20_000 : 10_000, full ? 5 : 2, AgentStub.AgentAddressing.PORTS);
+			ConcurrencyScenario.Result result = ConcurrencyScenario.run(settings, section);
+			double ratio = result.sdkThroughput() / result.rawThroughput();
+			report.target("2 concurrency: errors", "0", result.sdkErrors() + " (WebClient " + result.rawErrors() + ")",
+					result.sdkErrors() == 0);
+			report.target("2 concurrency: throughput SDK / WebClient", "≥ 0.85",
+					String.format("%.2f (%.0f vs %.0f calls/s)", ratio, result.sdkThroughput(), result.rawThroughput()),
+					ratio >= 0.85);
+			// Bounded: connections are reused (none opened per call once warm) and the SDK keeps no
+			// more open than a bare WebClient on the same pool settings.
+			long calls = (long) settings.calls() * settings.rounds();
+			report.target("2 concurrency: connections bounded",
+					"≤ 1 new connection per 100 calls once warm; most open ≤ 1.1 × WebClient's",
+					result.sdkRoundConnections() + " new for " + calls + " calls; " + result.sdkMaxOpen() + " open at most vs "
+							+ result.rawMaxOpen() + " (" + result.sdkWarmupConnections() + " opened in the warm-up)",
+					result.sdkRoundConnections() * 100 <= calls && result.sdkMaxOpen() <= 1.1 * result.rawMaxOpen());
+			long growth = result.heapAfter() - result.heapBefore();
+			report.target("2 concurrency: heap flat", "growth after full GC ≤ 16 MiB",
+					Stats.mib(result.heapBefore()) + " → " + Stats.mib(result.heapAfter()), growth <= 16 * Stats.MIB);
+			section.finish();
+			if (full) {
+				Report.Section paths = section(report, "2b. Concurrency, path-prefix addressing (all sandboxes on one host:port)");
+				ConcurrencyScenario.run(new ConcurrencyScenario.Settings(200, 20_000, 256, 20_000, 3,
+						AgentStub.AgentAddressing.PATHS), paths);
+				paths.finish();
+			}
+		}
+		if (scenarios.contains("streaming")) {
+			Report.Section section = section(report, "3. Streaming: 256 MiB of exec output through streamOutput");
+			StreamingScenario.Result result = StreamingScenario.run(
+					new StreamingScenario.Settings(256 * Stats.MIB, 16 * Stats.MIB, full ? 3 : 1), section);
+			double sdk = result.throughput().get("SDK reactive streamOutput");
+			double sse = result.throughput().get("WebClient ServerSentEvent<ExecOutput>");
+			double json = result.throughput().get("WebClient bytes + line split + Jackson");
+			double wire = result.throughput().get("WebClient bytes + line count (wire ceiling)");
+			section.row("SDK reactive / WebClient ServerSentEvent<ExecOutput>", Stats.ratio(sdk, sse));
+			section.row("SDK reactive / WebClient bytes + line split + Jackson", Stats.ratio(sdk, json));
+			section.row("SDK reactive / WebClient bytes + line count", Stats.ratio(sdk, wire));
+			report.target("3 streaming: SDK / WebClient ServerSentEvent decoding", "≥ 0.80",
+					String.format("%.2f (%.0f vs %.0f MiB/s)", sdk / sse, sdk, sse), sdk / sse >= 0.80);
+			report.target("3 streaming: SDK / WebClient bytes + line split + Jackson", "≥ 0.80",
+					String.format("%.2f (%.0f vs %.0f MiB/s)", sdk / json, sdk, json), sdk / json >= 0.80);
+			long retained = result.retainedHeap().get("SDK reactive streamOutput");
+			report.target("3 streaming: constant memory", "heap retained while streaming ≤ 16 MiB",
+					Stats.mib(retained), retained <= 16 * Stats.MIB);
+			section.finish();
+		}
+		if (scenarios.contains("files")) {
+			Report.Section section = section(report, "4. Files: 64 MiB write + read round trip");
+			List<Integer> ladder = full ? IntStream.rangeClosed(4, 32).map((i) -> i * 32).boxed().toList()
+					: List.of(192, 320, 448, 640, 1024);
+			int fileBytes = 64 * 1024 * 1024;
+			FilesScenario.Result result = FilesScenario.run(new FilesScenario.Settings(fileBytes,
+					FilesScenario.VARIANTS, ladder, 1024),
+					section);
+			report.target("4 files: peak heap", "≤ 4 × file = " + Stats.mib(4L * fileBytes),
+					Stats.mib(result.peakAboveBaseline()) + String.format(" (%.1f×); smallest -Xmx %d MiB",
+							result.peakAboveBaseline() / (double) fileBytes, result.smallestHeapMib()),
+					result.peakAboveBaseline() <= 4L * fileBytes);
+			section.finish();
+		}
+		if (scenarios.contains("emulator")) {
+			Report.Section section = section(report, "5. Emulator (SDK against the embedded emulator)");
+			EmulatorScenario.Result result = EmulatorScenario.run(
+					new EmulatorScenario.Settings(full ? 300 : 50, full ? 30 : 10, 50, 10), section);
+			report.target("5 emulator: 50 sandboxes × 10 execs at once", "all complete, 0 errors",
+					result.burstErrors() + " errors, " + String.format("%.0f ms", result.burstWallMillis()),
+					result.burstErrors() == 0);
+			section.finish();
+		}
+		if (scenarios.contains("spring")) {
+			Report.Section section = section(report, "6. Spring Boot startup with the starter vs without");
+			SpringStartupScenario.Result result = SpringStartupScenario.run(
+					new SpringStartupScenario.Settings(full ? 10 : 5, true), section);
+			report.target("6 spring: startup cost of the starter, minimal application", "≤ +100 ms",
+					String.format("%+.0f ms (%.0f vs %.0f ms)", result.minimal().deltaMillis(), result.minimal().withMillis(),
+							result.minimal().withoutMillis()),
+					result.minimal().deltaMillis() <= 100);
+			report.target("6 spring: startup cost of the starter, application with its own WebClient", "≤ +100 ms",
+					String.format("%+.0f ms (%.0f vs %.0f ms)", result.withWebClient().deltaMillis(),
+							result.withWebClient().withMillis(), result.withWebClient().withoutMillis()),
+					result.withWebClient().deltaMillis() <= 100);
+			report.target("6 spring: no network I/O at startup", "0 connections", Long.toString(result.connections()),
+					result.connections() == 0);
+			section.finish();
+		}
+		report.header("- Load average (1/5/15 min) at end: " + Machine.loadAverage());
+		report.header(String.format("- Suite wall time: %.0f s", (System.nanoTime() - started) / 1e9));
+		return report;
+	}
+
+	private static Report.Section section(Report report, String title) {
+		Report.Section section = report.section(title);
+		section.row("load average (1/5/15 min) at start", Machine.loadAverage());
+		return section;
+	}
+
+	private static Report.Section perCall(boolean full, Report report, Path out) throws Exception {
+		Report.Section section = section(report, "1. Per-call overhead: files.stat (JMH, SampleTime, -prof gc)");
+		ChainedOptionsBuilder options = new OptionsBuilder().include(PerCallBenchmark.class.getName() + "\\.")
+			.mode(Mode.SampleTime)
+			.timeUnit(TimeUnit.MICROSECONDS)
+			.forks(1)
+			.warmupIterations(full ? 4 : 2)
+			.warmupTime(TimeValue.seconds(1))
+			.measurementIterations(full ? 6 : 3)
+			.measurementTime(TimeValue.seconds(1))
+			.addProfiler(GCProfiler.class)
+			.resultFormat(ResultFormatType.JSON)
+			.result(out.resolve(full ? "jmh-percall-full.json" : "jmh-percall-quick.json").toString());
+		Collection<RunResult> results = new Runner(options.build()).run();
+		Map<String, double[]> figures = new LinkedHashMap<>();
+		for (RunResult result : results) {
+			String name = result.getParams().getBenchmark();
+			name = name.substring(name.lastIndexOf('.') + 1);
+			var statistics = result.getPrimaryResult().getStatistics();
+			double allocation = secondary(result, "gc.alloc.rate.norm");
+			figures.put(name, new double[] { statistics.getPercentile(50), statistics.getPercentile(90),
+					statistics.getPercentile(99), allocation, statistics.getN() });
+			section.row(name, String.format("p50 %.1f µs, p90 %.1f µs, p99 %.1f µs, %.0f B/op allocated (%d samples)",
+					statistics.getPercentile(50), statistics.getPercentile(90), statistics.getPercentile(99), allocation,
+					statistics.getN()));
+		}
+		for (String sdk : SDK_BENCHMARKS) {
+			for (String raw : RAW_BENCHMARKS) {
+				double[] s = figures.get(sdk);
+				double[] r = figures.get(raw);
+				if (s != null && r != null) {
+					section.row("JMH " + sdk + " / " + raw, String.format("p50 %.2f, p99 %.2f, allocation %+.0f B/op",
+							s[0] / r[0], s[2] / r[2], s[3] - r[3]));
+				}
+			}
+		}
+		for (String variant : TIMER_BENCHMARKS) {
+			double[] v = figures.get(variant);
+			double[] r = figures.get("rawWebClient");
+			if (v != null && r != null) {
+				section.row("JMH " + variant + " / rawWebClient", String.format("p50 %.2f, allocation %+.0f B/op",
+						v[0] / r[0], v[3] - r[3]));
+			}
+		}
+
+		// The verdict: the same calls interleaved in one JVM (see PerCallInterleaved).
+		Map<String, PerCallInterleaved.Latency> interleaved = PerCallInterleaved.run(full
+				? new PerCallInterleaved.Settings(10_000, 60, 500) : new PerCallInterleaved.Settings(10_000, 20, 250),
+				section);
+		for (String variant : TIMER_BENCHMARKS) {
+			double cost = interleaved.get(variant).p50() - interleaved.get("rawWebClient").p50();
+			section.row("interleaved " + variant + " / rawWebClient",
+					String.format("p50 %.2f (%+.1f µs)", interleaved.get(variant).p50() / interleaved.get("rawWebClient").p50(),
+							cost));
+		}
+		double raw = interleaved.get("rawWebClient").p50();
+		double timer = interleaved.get("rawWebClientMonoTimeout").p50();
+		double transport = interleaved.get("sdkTransportOnly").p50();
+		double sdkReactive = interleaved.get("sdkReactive").p50();
+		section.row("interleaved: the SDK's extra time over the bare WebClient (p50), split",
+				String.format("%+.1f µs in all = %+.1f µs the Mono.timeout timer + %+.1f µs the rest of the transport "
+						+ "(retry engine, error mapping, JSON decoding) + %+.1f µs the API layer (ApiCall, URI, checks)",
+						sdkReactive - raw, timer - raw, transport - timer, sdkReactive - transport));
+		for (String sdk : SDK_BENCHMARKS) {
+			for (String rawName : RAW_BENCHMARKS) {
+				PerCallInterleaved.Latency s = interleaved.get(sdk);
+				PerCallInterleaved.Latency r = interleaved.get(rawName);
+				double ratio = s.p50() / r.p50();
+				double[] jmhS = figures.get(sdk);
+				double[] jmhR = figures.get(rawName);
+				String jmh = (jmhS != null && jmhR != null) ? String.format("; JMH %.2f", jmhS[0] / jmhR[0]) : "";
+				section.row("interleaved " + sdk + " / " + rawName, String.format("p50 %.2f (%+.1f µs), p99 %.2f", ratio,
+						s.p50() - r.p50(), s.p99() / r.p99()));
+				report.target("1 per-call: " + sdk + " / " + rawName + " (median)", "≤ 1.15", String.format(
+						"%.2f (%.1f vs %.1f µs, interleaved%s)", ratio, s.p50(), r.p50(), jmh), ratio <= 1.15);
+			}
+		}
+		return section;
+	}
+
+	@SuppressWarnings("rawtypes") // JMH's secondary results are raw Result values.
+	private static double secondary(RunResult result, String label) {
+		for (var entry : result.getSecondaryResults().entrySet()) {
+			if (entry.getKey().endsWith(label)) {
+				return entry.getValue().getScore();
+			}
+		}
+		return Double.NaN;
+	}
+
+	private static Path defaultOutputDirectory() {
+		try {
+			Path jar = Path.of(BenchmarkSuite.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+			return jar.getParent().resolve("benchmark-results");
+		}
+		catch (java.net.URISyntaxException | RuntimeException ex) {
+			return Path.of("benchmark-results");
+		}
+	}
+
+	private static void usage(String problem) {
+		System.err.println(problem);
+		System.err.println("usage: java -jar benchmarks/target/benchmarks.jar [--quick|--full] [--only "
+				+ String.join(",", SCENARIOS) + "] [--out DIR]");
+		System.err.println("       java -jar benchmarks/target/benchmarks.jar jmh [JMH options]");
+		System.exit(2);
+	}
+
+}

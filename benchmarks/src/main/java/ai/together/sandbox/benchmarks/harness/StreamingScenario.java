@@ -1,0 +1,303 @@
+package ai.together.sandbox.benchmarks.harness;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.benchmarks.stub.AgentStub;
+import ai.together.sandbox.execs.ExecOutput;
+import ai.together.sandbox.internal.Json;
+import ai.together.sandbox.internal.SseDecoder;
+import ai.together.sandbox.sandboxes.ReactiveSandbox;
+import ai.together.sandbox.sandboxes.Sandbox;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Target 3, streaming: an exec's output of a given size (4 KiB of text per event, then the exit
+ * event) from the stub, read through {@code execs().streamOutput} (reactive and blocking) and by
+ * three raw {@code WebClient} readers: bytes with a trivial line count (the wire ceiling, no
+ * decoding), bytes split into lines with each {@code data:} line parsed by Jackson into the same
+ * record (the least code that does the SDK's work), and Spring's {@code ServerSentEvent} decoding
+ * into the same record (what a WebClient user would write); and, to tell where the SDK's time
+ * goes, the SDK's own SSE decoder without JSON parsing. Reports MiB of output per second and
+ * the heap retained while streaming (largest used heap after a collection, minus the heap before).
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public final class StreamingScenario {
+
+	private static final ParameterizedTypeReference<ServerSentEvent<ExecOutput>> SSE_OF_OUTPUT = new ParameterizedTypeReference<>() {
+	};
+
+	/**
+	 * What to run.
+	 *
+	 * @param outputBytes output bytes per measured stream
+	 * @param warmupBytes output bytes of the warm-up stream of each reader
+	 * @param rounds measured rounds per reader
+	 */
+	public record Settings(long outputBytes, long warmupBytes, int rounds) {
+	}
+
+	/**
+	 * The measured outcome, MiB of output per second (median over the rounds).
+	 *
+	 * @param throughput per reader
+	 * @param retainedHeap per reader, the largest heap growth seen after a collection while streaming
+	 */
+	public record Result(Map<String, Double> throughput, Map<String, Long> retainedHeap) {
+	}
+
+	private StreamingScenario() {
+	}
+
+	/**
+	 * Runs the scenario.
+	 * @param settings what to run
+	 * @param section where the figures go
+	 * @return the outcome
+	 */
+	public static Result run(Settings settings, Report.Section section) {
+		try (AgentStub stub = AgentStub.start(1, AgentStub.AgentAddressing.PORTS)) {
+			ReactiveTogetherSandbox sdk = RawClients.sdk(stub);
+			ConnectionProvider pool = RawClients.sdkLikePool("raw-streaming");
+			try {
+				return measure(settings, section, stub, sdk, RawClients.webClient(pool));
+			}
+			finally {
+				sdk.close();
+				pool.disposeLater().block(Duration.ofSeconds(30));
+			}
+		}
+	}
+
+	private static Result measure(Settings settings, Report.Section section, AgentStub stub,
+			ReactiveTogetherSandbox sdk, WebClient raw) {
+		ReactiveSandbox sandbox = sdk.sandboxes().start(AgentStub.sandboxId(0)).block(Duration.ofSeconds(30));
+		Sandbox blocking = sandbox.blocking();
+		String agentUrl = stub.agentUrl(0);
+		Map<String, Reader> readers = new LinkedHashMap<>();
+		readers.put("WebClient bytes + line count (wire ceiling)", (bytes) -> rawBytes(raw, agentUrl, bytes));
+		readers.put("WebClient bytes + line split + Jackson", (bytes) -> rawJson(raw, agentUrl, bytes));
+		readers.put("WebClient ServerSentEvent<ExecOutput>", (bytes) -> springSse(raw, agentUrl, bytes));
+		readers.put("diagnostic: WebClient bytes + the SDK's SseDecoder, no JSON", (bytes) -> sseDecoderOnly(raw, agentUrl, bytes));
+		readers.put("SDK reactive streamOutput", (bytes) -> sdkReactive(sandbox, bytes));
+		readers.put("SDK blocking streamOutput", (bytes) -> sdkBlocking(blocking, bytes));
+
+		Map<String, List<Double>> rates = new LinkedHashMap<>();
+		Map<String, Long> retained = new LinkedHashMap<>();
+		Map<String, Long> direct = new LinkedHashMap<>();
+		Map<String, Integer> collections = new LinkedHashMap<>();
+		for (Map.Entry<String, Reader> reader : readers.entrySet()) {
+			check(reader.getKey(), reader.getValue().read(settings.warmupBytes()), settings.warmupBytes());
+			rates.put(reader.getKey(), new ArrayList<>());
+		}
+		for (int round = 0; round < settings.rounds(); round++) {
+			for (Map.Entry<String, Reader> reader : readers.entrySet()) {
+				long heapBefore = HeapMeter.usedAfterGc();
+				long delivered;
+				long nanos;
+				HeapMeter meter = HeapMeter.start(Duration.ofMillis(20));
+				try {
+					long started = System.nanoTime();
+					delivered = reader.getValue().read(settings.outputBytes());
+					nanos = System.nanoTime() - started;
+				}
+				finally {
+					meter.close();
+				}
+				retained.merge(reader.getKey(), Math.max(0, meter.peakAfterGc() - heapBefore), Math::max);
+				direct.merge(reader.getKey(), meter.peakDirect(), Math::max);
+				collections.merge(reader.getKey(), meter.collections(), Math::min);
+				check(reader.getKey(), delivered, settings.outputBytes());
+				rates.get(reader.getKey()).add(delivered / (double) Stats.MIB / (nanos / 1e9));
+			}
+		}
+		section.row("setup", Stats.mib(settings.outputBytes()) + " of output per stream, "
+				+ (settings.outputBytes() / AgentStub.OUTPUT_EVENT_CHARS) + " events of "
+				+ AgentStub.OUTPUT_EVENT_CHARS + " characters, " + settings.rounds() + " round(s), readers in turn");
+		Map<String, Double> medians = new LinkedHashMap<>();
+		for (Map.Entry<String, List<Double>> rate : rates.entrySet()) {
+			double median = Stats.median(rate.getValue());
+			medians.put(rate.getKey(), median);
+			section.row(rate.getKey(),
+					Stats.list("%.0f MiB/s", rate.getValue().stream().mapToDouble(Double::doubleValue).toArray())
+							+ "; heap retained while streaming ≤ " + Stats.mib(retained.get(rate.getKey())) + " (over ≥ "
+							+ collections.get(rate.getKey()) + " GCs)"
+							+ "; Netty direct memory peak " + Stats.mib(direct.get(rate.getKey())));
+		}
+		return new Result(medians, retained);
+	}
+
+	private static void check(String reader, long delivered, long expected) {
+		if (delivered != expected) {
+			throw new IllegalStateException(reader + " delivered " + delivered + " output bytes, expected " + expected);
+		}
+	}
+
+	/** Reads one stream and returns the output bytes it delivered. */
+	@FunctionalInterface
+	private interface Reader {
+
+		long read(long outputBytes);
+
+	}
+
+	private static WebClient.ResponseSpec request(WebClient raw, String agentUrl, long bytes) {
+		return raw.get()
+			.uri(URI.create(agentUrl + AgentStub.outputStreamPath(bytes)))
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + AgentStub.AGENT_TOKEN)
+			.retrieve();
+	}
+
+	private static long rawBytes(WebClient raw, String agentUrl, long bytes) {
+		byte[] chunk = new byte[64 * 1024];
+		long newlines = request(raw, agentUrl, bytes).bodyToFlux(DataBuffer.class).map((buffer) -> {
+			long count = 0;
+			try {
+				// Bulk copies into one reused array, then a plain scan: the cheapest reading there is.
+				while (buffer.readableByteCount() > 0) {
+					int length = Math.min(chunk.length, buffer.readableByteCount());
+					buffer.read(chunk, 0, length);
+					for (int i = 0; i < length; i++) {
+						if (chunk[i] == '\n') {
+							count++;
+						}
+					}
+				}
+				return count;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		}).reduce(0L, Long::sum).block(Duration.ofMinutes(5));
+		// Each event is one data line and one blank line; the last one is the exit event.
+		long events = newlines / 2 - 1;
+		return events * AgentStub.OUTPUT_EVENT_CHARS;
+	}
+
+	private static long rawJson(WebClient raw, String agentUrl, long bytes) {
+		LineParser parser = new LineParser();
+		return request(raw, agentUrl, bytes).bodyToFlux(DataBuffer.class)
+			.map(parser::feed)
+			.reduce(0L, Long::sum)
+			.block(Duration.ofMinutes(5));
+	}
+
+	private static long springSse(WebClient raw, String agentUrl, long bytes) {
+		return request(raw, agentUrl, bytes).bodyToFlux(SSE_OF_OUTPUT)
+			.map((event) -> (long) event.data().output().length())
+			.reduce(0L, Long::sum)
+			.block(Duration.ofMinutes(5));
+	}
+
+	private static long sseDecoderOnly(WebClient raw, String agentUrl, long bytes) {
+		Long events = SseDecoder.decode(request(raw, agentUrl, bytes).bodyToFlux(DataBuffer.class))
+			.filter((event) -> !event.data().contains("\"exitCode\""))
+			.count()
+			.block(Duration.ofMinutes(5));
+		return events * AgentStub.OUTPUT_EVENT_CHARS;
+	}
+
+	private static long sdkReactive(ReactiveSandbox sandbox, long bytes) {
+		return sandbox.execs()
+			.streamOutput(AgentStub.execId(bytes))
+			.map((output) -> (long) output.output().length())
+			.reduce(0L, Long::sum)
+			.block(Duration.ofMinutes(5));
+	}
+
+	private static long sdkBlocking(Sandbox sandbox, long bytes) {
+		long total = 0;
+		try (StreamResponse<ExecOutput> stream = sandbox.execs().streamOutput(AgentStub.execId(bytes))) {
+			Iterator<ExecOutput> outputs = stream.iterator();
+			while (outputs.hasNext()) {
+				total += outputs.next().output().length();
+			}
+		}
+		return total;
+	}
+
+	/**
+	 * The least code that does the SDK's work: splits the body into lines across chunks and
+	 * parses each {@code data:} line with Jackson, straight from the bytes.
+	 */
+	private static final class LineParser {
+
+		private byte[] line = new byte[8192];
+
+		private int length;
+
+		private final byte[] chunk = new byte[64 * 1024];
+
+		long feed(DataBuffer buffer) {
+			long output = 0;
+			try {
+				while (buffer.readableByteCount() > 0) {
+					int read = Math.min(this.chunk.length, buffer.readableByteCount());
+					buffer.read(this.chunk, 0, read);
+					int start = 0;
+					for (int i = 0; i < read; i++) {
+						if (this.chunk[i] == '\n') {
+							if (this.length == 0) {
+								// The whole line is in this chunk: parse it in place.
+								output += parse(this.chunk, start, i - start);
+							}
+							else {
+								append(start, i - start);
+								output += parse(this.line, 0, this.length);
+								this.length = 0;
+							}
+							start = i + 1;
+						}
+					}
+					append(start, read - start);
+				}
+				return output;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+		}
+
+		private void append(int offset, int count) {
+			if (this.length + count > this.line.length) {
+				this.line = java.util.Arrays.copyOf(this.line, Math.max(this.line.length * 2, this.length + count));
+			}
+			System.arraycopy(this.chunk, offset, this.line, this.length, count);
+			this.length += count;
+		}
+
+		private static long parse(byte[] bytes, int offset, int size) {
+			if (size < 5 || bytes[offset] != 'd' || bytes[offset + 4] != ':') {
+				return 0;
+			}
+			int start = (size > 5 && bytes[offset + 5] == ' ') ? 6 : 5;
+			try {
+				ExecOutput output = Json.mapper().readValue(bytes, offset + start, size - start, ExecOutput.class);
+				return output.output().length();
+			}
+			catch (RuntimeException ex) {
+				throw new IllegalStateException("malformed event: " + ex.getMessage(), ex);
+			}
+		}
+
+	}
+
+}
