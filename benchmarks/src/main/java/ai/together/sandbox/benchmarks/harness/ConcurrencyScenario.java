@@ -16,7 +16,6 @@ import ai.together.sandbox.sandboxes.ReactiveSandbox;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -84,15 +83,7 @@ public final class ConcurrencyScenario {
 	 */
 	public static Result run(Settings settings, Report.Section section) {
 		try (AgentStub stub = AgentStub.start(settings.sandboxes(), settings.addressing(), 1, 2)) {
-			ReactiveTogetherSandbox sdk = RawClients.sdk(stub);
-			ConnectionProvider pool = RawClients.sdkLikePool("raw-baseline");
-			try {
-				return measure(settings, section, stub, sdk, RawClients.webClient(pool));
-			}
-			finally {
-				sdk.close();
-				pool.disposeLater().block(Duration.ofSeconds(30));
-			}
+			return RawClients.sideBySide(stub, "raw-baseline", (sdk, raw) -> measure(settings, section, stub, sdk, raw));
 		}
 	}
 

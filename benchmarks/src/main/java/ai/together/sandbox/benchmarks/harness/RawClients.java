@@ -36,6 +36,41 @@ public final class RawClients {
 		return ReactiveTogetherSandbox.builder().apiKey(AgentStub.API_KEY).baseUrl(stub.baseUrl()).build();
 	}
 
+	/** A measurement that compares the SDK with a bare {@code WebClient} on the same stub. */
+	@FunctionalInterface
+	public interface SideBySide<R> {
+
+		/**
+		 * Runs the measurement.
+		 * @param sdk the SDK client
+		 * @param raw the bare baseline client, on a pool configured like the SDK's
+		 * @return the result
+		 */
+		R measure(ReactiveTogetherSandbox sdk, WebClient raw);
+
+	}
+
+	/**
+	 * Opens the SDK and a bare {@code WebClient} (its own pool, configured like the SDK's) on a
+	 * stub, runs a measurement with both, and releases both.
+	 * @param <R> the result type
+	 * @param stub the stub
+	 * @param poolName the name of the baseline's pool
+	 * @param measurement what to run
+	 * @return the result
+	 */
+	public static <R> R sideBySide(AgentStub stub, String poolName, SideBySide<R> measurement) {
+		ReactiveTogetherSandbox sdk = sdk(stub);
+		ConnectionProvider pool = sdkLikePool(poolName);
+		try {
+			return measurement.measure(sdk, webClient(pool));
+		}
+		finally {
+			sdk.close();
+			pool.disposeLater().block(Duration.ofSeconds(30));
+		}
+	}
+
 	/**
 	 * Creates a connection pool with the settings of the SDK's own pool.
 	 * @param name the pool name

@@ -16,7 +16,6 @@ import ai.together.sandbox.internal.Json;
 import ai.together.sandbox.internal.SseDecoder;
 import ai.together.sandbox.sandboxes.ReactiveSandbox;
 import ai.together.sandbox.sandboxes.Sandbox;
-import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -74,15 +73,7 @@ public final class StreamingScenario {
 	 */
 	public static Result run(Settings settings, Report.Section section) {
 		try (AgentStub stub = AgentStub.start(1, AgentStub.AgentAddressing.PORTS)) {
-			ReactiveTogetherSandbox sdk = RawClients.sdk(stub);
-			ConnectionProvider pool = RawClients.sdkLikePool("raw-streaming");
-			try {
-				return measure(settings, section, stub, sdk, RawClients.webClient(pool));
-			}
-			finally {
-				sdk.close();
-				pool.disposeLater().block(Duration.ofSeconds(30));
-			}
+			return RawClients.sideBySide(stub, "raw-streaming", (sdk, raw) -> measure(settings, section, stub, sdk, raw));
 		}
 	}
 
