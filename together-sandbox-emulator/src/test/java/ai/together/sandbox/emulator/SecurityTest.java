@@ -8,8 +8,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -102,10 +107,7 @@ class SecurityTest {
 	@Test
 	void traversalIsRefusedAndChangesNothing() throws IOException {
 		Path sandboxes = this.emulator.dataDirectory().resolve("sandboxes");
-		List<String> before;
-		try (var listing = Files.walk(this.emulator.dataDirectory())) {
-			before = listing.map(Path::toString).filter(p -> !p.contains("/tmp")).sorted().toList();
-		}
+		List<String> before = dataTree();
 		for (String path : List.of("/../escape.txt", "../../escape.txt", "/a/../../escape.txt", "/..",
 				"/../" + this.sandbox.id() + "x/fs/escape.txt")) {
 			Response write = this.client.agent(this.sandbox, "POST", "/api/v1/files/" + enc(path),
@@ -129,10 +131,7 @@ class SecurityTest {
 			.header("Authorization", "Bearer " + this.sandbox.agentToken())
 			.build());
 		assertThat(watch.status()).isEqualTo(400);
-		try (var listing = Files.walk(this.emulator.dataDirectory())) {
-			assertThat(listing.map(Path::toString).filter(p -> !p.contains("/tmp")).sorted().toList())
-				.containsExactlyElementsOf(before);
-		}
+		assertThat(dataTree()).containsExactlyElementsOf(before);
 		assertThat(sandboxes.getParent().resolve("escape.txt")).doesNotExist();
 	}
 
@@ -249,6 +248,41 @@ class SecurityTest {
 			.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 		// The fixture's shutdown would fail on a deleted sandbox: start a fresh one for @AfterEach symmetry.
 		this.sandbox = this.client.newSandbox(this.client.createSnapshot());
+	}
+
+
+	/**
+	 * The paths below the data directory, without the emulator's own temporary files: its state
+	 * is saved in the background (a temporary file written, then moved over {@code state.json}),
+	 * so a file may vanish while the tree is walked.
+	 */
+	private List<String> dataTree() throws IOException {
+		List<String> paths = new ArrayList<>();
+		Files.walkFileTree(this.emulator.dataDirectory(), new SimpleFileVisitor<>() {
+			@Override
+			public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+				paths.add(dir.toString());
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+				paths.add(file.toString());
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+				if (ex instanceof NoSuchFileException) {
+					return FileVisitResult.CONTINUE;
+				}
+				throw ex;
+			}
+		});
+		return paths.stream()
+			.filter((path) -> !path.contains("/tmp") && !path.endsWith("state.json.tmp"))
+			.sorted()
+			.toList();
 	}
 
 }
