@@ -8,11 +8,14 @@ import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.function.UnaryOperator;
 
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.internal.Args;
 import ai.together.sandbox.internal.ClientContext;
 import ai.together.sandbox.internal.HttpTransport;
 import ai.together.sandbox.internal.RetryEngine;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.retry.RetryListener;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.ChannelOption;
 import org.jspecify.annotations.Nullable;

@@ -3,8 +3,9 @@ package ai.together.sandbox;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.internal.ClientContext;
-import ai.together.sandbox.sandboxes.ReactiveSandboxes;
+import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.snapshots.ReactiveSnapshots;
 
 /**

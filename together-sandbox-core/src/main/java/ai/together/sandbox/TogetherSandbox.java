@@ -2,7 +2,8 @@ package ai.together.sandbox;
 
 import java.util.Objects;
 
-import ai.together.sandbox.sandboxes.Sandboxes;
+import ai.together.sandbox.errors.TogetherSandboxException;
+import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.snapshots.Snapshots;
 
 /**

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.errors.SandboxLifecycleException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.ReactiveSandbox;
-import ai.together.sandbox.sandboxes.Sandbox;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import ai.together.sandbox.sandboxes.SandboxJson;
 import com.github.tomakehurst.wiremock.http.Fault;

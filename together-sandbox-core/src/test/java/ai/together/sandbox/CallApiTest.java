@@ -15,6 +15,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.retry.RetryContext;
+import ai.together.sandbox.retry.RetryDecision;
+import ai.together.sandbox.retry.RetryListener;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import ai.together.sandbox.sandboxes.SandboxJson;

@@ -8,10 +8,11 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.internal.ClientContext;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.retry.RetryDecision;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.ReactiveSandbox;
-import ai.together.sandbox.sandboxes.Sandbox;
 import ai.together.sandbox.sandboxes.SandboxJson;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;

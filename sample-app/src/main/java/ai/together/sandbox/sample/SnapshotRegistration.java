@@ -2,8 +2,8 @@ package ai.together.sandbox.sample;
 
 import java.time.Duration;
 
-import ai.together.sandbox.HttpException;
 import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
 import org.apache.commons.logging.Log;

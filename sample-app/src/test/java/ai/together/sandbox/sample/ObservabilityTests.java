@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import ai.together.sandbox.HttpException;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.Sandbox;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package ai.together.sandbox.execs;
 import java.util.Locale;
 import java.util.Set;
 
-import ai.together.sandbox.ApiValue;
+import ai.together.sandbox.core.ApiValue;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import org.jspecify.annotations.Nullable;
 

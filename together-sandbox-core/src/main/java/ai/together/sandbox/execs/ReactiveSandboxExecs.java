@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.internal.AgentConnection;
 import ai.together.sandbox.internal.AgentStreams;
 import ai.together.sandbox.internal.ApiCall;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.core.StreamResponse;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -3,7 +3,7 @@ package ai.together.sandbox.files;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.internal.Repr;
 import com.fasterxml.jackson.annotation.JsonProperty;
 

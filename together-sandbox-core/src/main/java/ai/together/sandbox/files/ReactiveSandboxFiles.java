@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.internal.AgentConnection;
 import ai.together.sandbox.internal.AgentStreams;
 import ai.together.sandbox.internal.ApiCall;

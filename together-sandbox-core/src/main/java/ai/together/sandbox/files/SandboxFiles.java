@@ -3,7 +3,7 @@ package ai.together.sandbox.files;
 import java.util.List;
 import java.util.Objects;
 
-import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.core.StreamResponse;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -2,7 +2,7 @@ package ai.together.sandbox.internal;
 
 import java.util.Objects;
 
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;

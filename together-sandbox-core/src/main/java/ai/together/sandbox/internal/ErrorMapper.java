@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.HttpException.FieldError;
+import ai.together.sandbox.errors.HttpException.FieldError;
+import ai.together.sandbox.errors.HttpException;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 

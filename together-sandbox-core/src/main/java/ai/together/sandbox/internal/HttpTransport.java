@@ -8,8 +8,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationContext;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;

@@ -11,11 +11,11 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.RetryContext;
-import ai.together.sandbox.RetryDecision;
-import ai.together.sandbox.RetryListener;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.retry.RetryContext;
+import ai.together.sandbox.retry.RetryDecision;
+import ai.together.sandbox.retry.RetryListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

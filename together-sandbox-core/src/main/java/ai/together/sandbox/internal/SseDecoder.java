@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 

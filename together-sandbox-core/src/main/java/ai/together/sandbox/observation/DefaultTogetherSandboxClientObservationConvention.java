@@ -1,6 +1,6 @@
 package ai.together.sandbox.observation;
 
-import ai.together.sandbox.HttpException;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.observation.TogetherSandboxObservationDocumentation.HighCardinalityKeyNames;
 import ai.together.sandbox.observation.TogetherSandboxObservationDocumentation.LowCardinalityKeyNames;
 import io.micrometer.common.KeyValue;

@@ -3,7 +3,7 @@ package ai.together.sandbox.ports;
 import java.util.List;
 import java.util.Objects;
 
-import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.core.StreamResponse;
 
 /**
  * Open ports of a connected sandbox, in the blocking style: {@code sandbox.ports()}. The

@@ -1,9 +1,9 @@
 package ai.together.sandbox.sandboxes;
 
+import ai.together.sandbox.Sandbox;
+import ai.together.sandbox.internal.Args;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
-
-import ai.together.sandbox.internal.Args;
 
 /**
  * What {@code sandboxes().create(…)} sends: resources, the snapshot to create the sandbox from

@@ -2,7 +2,7 @@ package ai.together.sandbox.sandboxes;
 
 import java.util.Map;
 
-import ai.together.sandbox.ApiValue;
+import ai.together.sandbox.core.ApiValue;
 import com.fasterxml.jackson.annotation.JsonCreator;
 
 /**

@@ -15,8 +15,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.RetryContext;
 import ai.together.sandbox.internal.ApiCall;
 import ai.together.sandbox.internal.Args;
 import ai.together.sandbox.internal.ClientContext;
@@ -29,6 +27,8 @@ import ai.together.sandbox.internal.build.BuildSettings;
 import ai.together.sandbox.internal.build.ContextArchive;
 import ai.together.sandbox.internal.build.DockerCli;
 import ai.together.sandbox.internal.build.ImageBuilderClient;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.retry.RetryContext;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -2,7 +2,7 @@ package ai.together.sandbox.snapshots;
 
 import java.util.List;
 
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import org.jspecify.annotations.Nullable;
 
 /**

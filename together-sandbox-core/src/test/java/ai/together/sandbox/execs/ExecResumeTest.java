@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
-import ai.together.sandbox.StreamResponse;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.files.ConnectedSandbox;
-import ai.together.sandbox.files.LocalAgentServer;
 import ai.together.sandbox.files.LocalAgentServer.Handler;
 import ai.together.sandbox.files.LocalAgentServer.Request;
+import ai.together.sandbox.files.LocalAgentServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

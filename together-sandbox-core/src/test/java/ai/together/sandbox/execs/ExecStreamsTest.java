@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 
-import ai.together.sandbox.StreamResponse;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.files.ConnectedSandbox;
-import ai.together.sandbox.files.LocalAgentServer;
 import ai.together.sandbox.files.LocalAgentServer.Handler;
+import ai.together.sandbox.files.LocalAgentServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.StreamResponse;
 import ai.together.sandbox.TestClients;
+import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.files.ConnectedSandbox;
 import ai.together.sandbox.files.LocalAgentServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;

@@ -2,12 +2,12 @@ package ai.together.sandbox.files;
 
 import java.util.function.UnaryOperator;
 
+import ai.together.sandbox.ReactiveSandbox;
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.TestClients;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TogetherSandbox;
-import ai.together.sandbox.sandboxes.ReactiveSandbox;
-import ai.together.sandbox.sandboxes.Sandbox;
 import ai.together.sandbox.sandboxes.SandboxJson;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 

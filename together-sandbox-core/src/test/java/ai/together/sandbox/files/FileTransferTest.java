@@ -13,8 +13,8 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.files.LocalAgentServer.Request;
 import ai.together.sandbox.internal.Json;
 import org.junit.jupiter.api.AfterEach;

@@ -1,7 +1,7 @@
 package ai.together.sandbox.files;
 
-import ai.together.sandbox.HttpException;
 import ai.together.sandbox.TestClients;
+import ai.together.sandbox.errors.HttpException;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

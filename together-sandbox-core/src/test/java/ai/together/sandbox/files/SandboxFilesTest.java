@@ -7,11 +7,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.StreamResponse;
 import ai.together.sandbox.TestClients;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.errors.TogetherSandboxException;
+import ai.together.sandbox.retry.RetryConfig;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;

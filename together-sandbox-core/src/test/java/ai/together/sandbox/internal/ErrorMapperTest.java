@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.RetryConfig;
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.retry.RetryConfig;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 

@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.RetryContext;
-import ai.together.sandbox.RetryDecision;
-import ai.together.sandbox.RetryListener;
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.retry.RetryContext;
+import ai.together.sandbox.retry.RetryDecision;
+import ai.together.sandbox.retry.RetryListener;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-import ai.together.sandbox.HttpException;
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.files.ConnectedSandbox;
 import ai.together.sandbox.sandboxes.SandboxJson;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;

@@ -2,8 +2,8 @@ package ai.together.sandbox.ports;
 
 import java.util.List;
 
-import ai.together.sandbox.StreamResponse;
 import ai.together.sandbox.TestClients;
+import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.files.ConnectedSandbox;
 import ai.together.sandbox.files.LocalAgentServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;

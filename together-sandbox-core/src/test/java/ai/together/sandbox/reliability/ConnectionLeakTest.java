@@ -10,9 +10,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import ai.together.sandbox.HttpException;
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.RetryConfig;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.sandboxes.SandboxJson;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

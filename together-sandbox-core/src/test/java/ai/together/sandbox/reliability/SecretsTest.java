@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.execs.ExecOutput;
 import ai.together.sandbox.execs.ExecRequest;
-import ai.together.sandbox.sandboxes.Sandbox;
+import ai.together.sandbox.retry.RetryConfig;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

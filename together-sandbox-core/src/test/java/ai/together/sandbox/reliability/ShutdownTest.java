@@ -8,13 +8,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import ai.together.sandbox.ReactiveSandbox;
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecItem;
-import ai.together.sandbox.sandboxes.ReactiveSandbox;
-import ai.together.sandbox.sandboxes.Sandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;

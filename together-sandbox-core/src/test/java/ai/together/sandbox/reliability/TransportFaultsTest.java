@@ -10,11 +10,11 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.RetryListener;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.retry.RetryListener;
 import ai.together.sandbox.sandboxes.SandboxJson;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;

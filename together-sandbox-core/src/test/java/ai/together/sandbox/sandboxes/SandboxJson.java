@@ -1,5 +1,7 @@
 package ai.together.sandbox.sandboxes;
 
+import ai.together.sandbox.Sandbox;
+
 /**
  * Management API response bodies for tests.
  */

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.TestClients;
 import ai.together.sandbox.internal.build.BuildSettings;
 import ai.together.sandbox.internal.build.DockerCli;
+import ai.together.sandbox.retry.RetryConfig;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -14,11 +14,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.TestClients;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.internal.build.BuildSettings;
+import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.snapshots.FakeImageBuilder.Entry;
 import ai.together.sandbox.snapshots.FakeImageBuilder.Upload;
 import org.junit.jupiter.api.AfterEach;

@@ -7,13 +7,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TestClients.RecordingSleeper;
+import ai.together.sandbox.TestClients;
 import ai.together.sandbox.internal.ClientContext;
 import ai.together.sandbox.internal.HttpTransport;
 import ai.together.sandbox.internal.RetryEngine;
 import ai.together.sandbox.internal.build.BuildSettings;
+import ai.together.sandbox.retry.RetryConfig;
 
 import org.springframework.web.reactive.function.client.WebClient;
 

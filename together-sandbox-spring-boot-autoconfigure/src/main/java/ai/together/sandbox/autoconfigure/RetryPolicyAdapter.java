@@ -2,8 +2,8 @@ package ai.together.sandbox.autoconfigure;
 
 import java.time.Duration;
 
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.RetryDecision;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.retry.RetryDecision;
 
 import org.springframework.core.retry.RetryPolicy;
 import org.springframework.util.backoff.BackOff;

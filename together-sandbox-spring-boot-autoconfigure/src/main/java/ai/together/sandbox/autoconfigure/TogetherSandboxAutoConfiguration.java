@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.RetryConfig;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
+import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import io.micrometer.observation.ObservationRegistry;
 

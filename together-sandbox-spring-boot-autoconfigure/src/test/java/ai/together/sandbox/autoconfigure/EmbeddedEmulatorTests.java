@@ -8,10 +8,10 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Properties;
 
-import ai.together.sandbox.HttpException;
 import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.emulator.SandboxEmulator;
+import ai.together.sandbox.errors.HttpException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +57,7 @@ class EmbeddedEmulatorTests {
 		try (TogetherSandbox after = TogetherSandbox.builder()
 			.apiKey("any")
 			.baseUrl(baseUrl[0])
-			.retry(ai.together.sandbox.RetryConfig.disabled())
+			.retry(ai.together.sandbox.retry.RetryConfig.disabled())
 			.build()) {
 			assertThatExceptionOfType(HttpException.class).isThrownBy(() -> after.sandboxes().list())
 				.satisfies((ex) -> assertThat(ex.status()).isEqualTo(HttpException.TRANSPORT_FAILURE));

@@ -3,10 +3,10 @@ package ai.together.sandbox.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.RetryContext;
-import ai.together.sandbox.RetryDecision;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.retry.RetryContext;
+import ai.together.sandbox.retry.RetryDecision;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.retry.RetryPolicy;

@@ -7,11 +7,11 @@ import java.util.List;
 
 import ai.together.sandbox.ClientBuilder;
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.RetryConfig;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.autoconfigure.health.TogetherSandboxHealthContributorAutoConfiguration;
 import ai.together.sandbox.autoconfigure.observation.TogetherSandboxMetricsAutoConfiguration;
 import ai.together.sandbox.emulator.SandboxEmulator;
+import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.Test;
@@ -389,7 +389,7 @@ class TogetherSandboxAutoConfigurationTests {
 				.delay(Duration.ofMillis(10))
 				.multiplier(1.5)
 				.maxDelay(Duration.ofMillis(80))
-				.includes(ai.together.sandbox.HttpException.class)
+				.includes(ai.together.sandbox.errors.HttpException.class)
 				.build();
 		}
 

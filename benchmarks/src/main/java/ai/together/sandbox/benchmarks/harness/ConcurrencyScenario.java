@@ -8,11 +8,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
+import ai.together.sandbox.ReactiveSandbox;
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.benchmarks.stub.AgentStub;
 import ai.together.sandbox.benchmarks.stub.AgentStub.AgentAddressing;
+import ai.together.sandbox.benchmarks.stub.AgentStub;
 import ai.together.sandbox.files.FileInfo;
-import ai.together.sandbox.sandboxes.ReactiveSandbox;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

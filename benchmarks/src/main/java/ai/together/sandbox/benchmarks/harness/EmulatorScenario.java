@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import ai.together.sandbox.ReactiveSandbox;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.emulator.EmulatorOptions;
 import ai.together.sandbox.emulator.SandboxEmulator;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.execs.ExecResult;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.ReactiveSandbox;
-import ai.together.sandbox.sandboxes.Sandbox;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;

@@ -11,11 +11,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.benchmarks.stub.AgentStub;
 import ai.together.sandbox.files.FileContent;
 import ai.together.sandbox.internal.Json;
-import ai.together.sandbox.sandboxes.Sandbox;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JsonParser;

@@ -8,14 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.together.sandbox.ReactiveSandbox;
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.benchmarks.stub.AgentStub;
+import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.execs.ExecOutput;
 import ai.together.sandbox.internal.Json;
 import ai.together.sandbox.internal.SseDecoder;
-import ai.together.sandbox.sandboxes.ReactiveSandbox;
-import ai.together.sandbox.sandboxes.Sandbox;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;

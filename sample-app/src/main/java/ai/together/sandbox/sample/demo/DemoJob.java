@@ -12,9 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecItem;
 import ai.together.sandbox.execs.ExecOutput;
 import ai.together.sandbox.execs.ExecOutputType;
@@ -24,7 +25,6 @@ import ai.together.sandbox.ports.PortInfo;
 import ai.together.sandbox.sample.SampleProperties;
 import ai.together.sandbox.sample.SnapshotRegistration;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.Sandbox;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.jspecify.annotations.Nullable;
 

@@ -15,15 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
-import ai.together.sandbox.HttpException;
+import ai.together.sandbox.ReactiveSandbox;
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecOutput;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.sample.SampleProperties;
 import ai.together.sandbox.sample.SnapshotRegistration;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.ReactiveSandbox;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import ai.together.sandbox.HttpException;
 import ai.together.sandbox.TogetherSandbox;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.sample.SampleAppTest;
 import ai.together.sandbox.sample.SampleProperties;
 import ai.together.sandbox.sample.SnapshotRegistration;

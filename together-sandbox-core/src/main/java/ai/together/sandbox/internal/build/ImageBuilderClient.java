@@ -14,15 +14,15 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.TogetherSandboxException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.internal.ApiCall;
-import ai.together.sandbox.internal.HttpTransport;
 import ai.together.sandbox.internal.HttpTransport.ResponseDecoder;
+import ai.together.sandbox.internal.HttpTransport;
 import ai.together.sandbox.internal.Json;
 import ai.together.sandbox.internal.PathEncoder;
 import ai.together.sandbox.internal.RetryEngine;
 import ai.together.sandbox.internal.SseDecoder;
+import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.snapshots.SnapshotBuildException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;

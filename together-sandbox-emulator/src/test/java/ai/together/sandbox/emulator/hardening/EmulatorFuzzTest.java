@@ -16,11 +16,11 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.emulator.EmulatorOptions;
 import ai.together.sandbox.emulator.SandboxEmulator;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.Sandbox;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;

@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import ai.together.sandbox.HttpException;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.emulator.EmulatorOptions;
 import ai.together.sandbox.emulator.SandboxEmulator;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.Sandbox;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import ai.together.sandbox.ReactiveSandbox;
 import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.emulator.SandboxEmulator;
 import ai.together.sandbox.execs.ExecItem;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.ReactiveSandbox;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

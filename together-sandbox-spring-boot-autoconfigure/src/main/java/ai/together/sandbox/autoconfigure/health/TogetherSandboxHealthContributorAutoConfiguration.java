@@ -1,12 +1,12 @@
 package ai.together.sandbox.autoconfigure.health;
 
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.RetryConfig;
 import ai.together.sandbox.autoconfigure.TogetherSandboxAutoConfiguration;
 import ai.together.sandbox.autoconfigure.TogetherSandboxBuilderConfigurer;
 import ai.together.sandbox.autoconfigure.TogetherSandboxBuilderCustomizer;
 import ai.together.sandbox.autoconfigure.TogetherSandboxConnectionDetails;
 import ai.together.sandbox.autoconfigure.TogetherSandboxProperties;
+import ai.together.sandbox.retry.RetryConfig;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;

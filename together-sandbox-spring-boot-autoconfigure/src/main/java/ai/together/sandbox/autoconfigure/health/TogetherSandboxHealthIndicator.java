@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import ai.together.sandbox.HttpException;
 import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.RetryConfig;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.internal.ClientContext;
 import ai.together.sandbox.internal.HttpTransport;
 import ai.together.sandbox.internal.RetryEngine;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
+import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import ai.together.sandbox.sandboxes.SandboxStatus;
 import reactor.core.publisher.Flux;

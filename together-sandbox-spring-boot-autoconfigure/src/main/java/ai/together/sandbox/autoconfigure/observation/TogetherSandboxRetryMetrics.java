@@ -2,9 +2,9 @@ package ai.together.sandbox.autoconfigure.observation;
 
 import java.util.Objects;
 
-import ai.together.sandbox.RetryContext;
-import ai.together.sandbox.RetryListener;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
+import ai.together.sandbox.retry.RetryContext;
+import ai.together.sandbox.retry.RetryListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

@@ -1,10 +1,10 @@
 package ai.together.sandbox.autoconfigure.observation;
 
-import ai.together.sandbox.HttpException;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.autoconfigure.HermeticEnvironment;
 import ai.together.sandbox.autoconfigure.TestSandboxes;
 import ai.together.sandbox.autoconfigure.TogetherSandboxAutoConfiguration;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationContext;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;

@@ -10,14 +10,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import ai.together.sandbox.StreamResponse;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
-import ai.together.sandbox.TogetherSandboxException;
 import ai.together.sandbox.autoconfigure.HermeticEnvironment;
+import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecItem;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.Sandbox;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

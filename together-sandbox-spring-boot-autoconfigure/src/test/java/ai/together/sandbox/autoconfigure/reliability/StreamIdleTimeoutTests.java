@@ -6,12 +6,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 
 import ai.together.sandbox.ClientBuilder;
-import ai.together.sandbox.HttpException;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.autoconfigure.HermeticEnvironment;
 import ai.together.sandbox.autoconfigure.TogetherSandboxAutoConfiguration;
 import ai.together.sandbox.autoconfigure.TogetherSandboxProperties;
-import ai.together.sandbox.sandboxes.Sandbox;
+import ai.together.sandbox.errors.HttpException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,8 @@
-package ai.together.sandbox;
+package ai.together.sandbox.retry;
 
 import java.time.Duration;
 
+import ai.together.sandbox.errors.HttpException;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,7 +1,10 @@
-package ai.together.sandbox.sandboxes;
+package ai.together.sandbox;
 
 import java.util.List;
 import java.util.Objects;
+
+import ai.together.sandbox.sandboxes.CreateSandboxRequest;
+import ai.together.sandbox.sandboxes.SandboxInfo;
 
 /**
  * Sandbox lifecycle through the management API, in the blocking style: the blocking view of

@@ -1,4 +1,4 @@
-package ai.together.sandbox.sandboxes;
+package ai.together.sandbox;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,13 +6,18 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import ai.together.sandbox.HttpException;
-import ai.together.sandbox.ReactiveTogetherSandbox;
-import ai.together.sandbox.RetryConfig;
-import ai.together.sandbox.SandboxLifecycleException;
-import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TestClients.RecordingSleeper;
-import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.errors.SandboxLifecycleException;
+import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.sandboxes.CreateSandboxRequest;
+import ai.together.sandbox.sandboxes.RecoveryStatus;
+import ai.together.sandbox.sandboxes.SandboxInfo;
+import ai.together.sandbox.sandboxes.SandboxJson;
+import ai.together.sandbox.sandboxes.SandboxStatus;
+import ai.together.sandbox.sandboxes.StartType;
+import ai.together.sandbox.sandboxes.StopReason;
+import ai.together.sandbox.sandboxes.StopType;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;

@@ -1,4 +1,4 @@
-package ai.together.sandbox;
+package ai.together.sandbox.core;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.errors.TogetherSandboxException;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;

@@ -1,4 +1,4 @@
-package ai.together.sandbox;
+package ai.together.sandbox.retry;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.internal.Args;
 import org.jspecify.annotations.Nullable;
 

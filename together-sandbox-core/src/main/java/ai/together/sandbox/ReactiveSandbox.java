@@ -1,9 +1,8 @@
-package ai.together.sandbox.sandboxes;
+package ai.together.sandbox;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.execs.ReactiveSandboxExecs;
 import ai.together.sandbox.files.ReactiveSandboxDirectories;
 import ai.together.sandbox.files.ReactiveSandboxFiles;
@@ -12,6 +11,7 @@ import ai.together.sandbox.internal.AgentStreams;
 import ai.together.sandbox.internal.Args;
 import ai.together.sandbox.internal.ClientContext;
 import ai.together.sandbox.ports.ReactiveSandboxPorts;
+import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

@@ -1,4 +1,4 @@
-package ai.together.sandbox;
+package ai.together.sandbox.errors;
 
 import org.jspecify.annotations.Nullable;
 

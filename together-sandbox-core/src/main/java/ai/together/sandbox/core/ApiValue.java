@@ -1,4 +1,4 @@
-package ai.together.sandbox;
+package ai.together.sandbox.core;
 
 import java.util.HashMap;
 import java.util.Map;

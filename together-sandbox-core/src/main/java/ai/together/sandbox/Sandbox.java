@@ -1,4 +1,4 @@
-package ai.together.sandbox.sandboxes;
+package ai.together.sandbox;
 
 import java.util.Objects;
 
@@ -6,6 +6,7 @@ import ai.together.sandbox.execs.SandboxExecs;
 import ai.together.sandbox.files.SandboxDirectories;
 import ai.together.sandbox.files.SandboxFiles;
 import ai.together.sandbox.ports.SandboxPorts;
+import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,4 +1,4 @@
-package ai.together.sandbox;
+package ai.together.sandbox.retry;
 
 import java.time.Duration;
 import java.util.Objects;

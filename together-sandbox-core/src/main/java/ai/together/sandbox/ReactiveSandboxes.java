@@ -1,16 +1,20 @@
-package ai.together.sandbox.sandboxes;
+package ai.together.sandbox;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import ai.together.sandbox.SandboxLifecycleException;
+import ai.together.sandbox.errors.SandboxLifecycleException;
 import ai.together.sandbox.internal.ApiCall;
 import ai.together.sandbox.internal.Args;
 import ai.together.sandbox.internal.ClientContext;
 import ai.together.sandbox.internal.Json;
 import ai.together.sandbox.internal.PathEncoder;
 import ai.together.sandbox.internal.Repr;
+import ai.together.sandbox.sandboxes.CreateSandboxRequest;
+import ai.together.sandbox.sandboxes.SandboxInfo;
+import ai.together.sandbox.sandboxes.SandboxStatus;
+import ai.together.sandbox.sandboxes.StopType;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
