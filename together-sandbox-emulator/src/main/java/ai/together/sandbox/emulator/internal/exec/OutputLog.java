@@ -44,19 +44,14 @@ public final class OutputLog {
 		}
 	}
 
-	/**
-	 * Appends the exit message and closes the log.
-	 * @return {@code false} if the log had already ended
-	 */
-	boolean end(int exitCode) {
+	/** Appends the exit message, once, and closes the log. */
+	void end(int exitCode) {
 		synchronized (this.lock) {
-			if (this.ended) {
-				return false;
+			if (!this.ended) {
+				add("stdout", "", exitCode);
+				this.ended = true;
+				close();
 			}
-			add("stdout", "", exitCode);
-			this.ended = true;
-			close();
-			return true;
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -78,7 +79,7 @@ public final class Dispatcher {
 			.flatMap(r -> write(r, response));
 	}
 
-	private RouteTable<?>.@org.jspecify.annotations.Nullable Lookup lookup(Request request) {
+	private RouteTable<?>.@Nullable Lookup lookup(Request request) {
 		for (RouteTable<?> table : this.tables) {
 			RouteTable<?>.Lookup lookup = table.lookup(request);
 			if (lookup != null) {
@@ -88,7 +89,7 @@ public final class Dispatcher {
 		return null;
 	}
 
-	private static Mono<Reply> run(RouteTable<?>.@org.jspecify.annotations.Nullable Lookup lookup, Request request) {
+	private static Mono<Reply> run(RouteTable<?>.@Nullable Lookup lookup, Request request) {
 		if (lookup == null) {
 			return Mono.error(ApiException.notFound("no such endpoint: " + request.path()));
 		}

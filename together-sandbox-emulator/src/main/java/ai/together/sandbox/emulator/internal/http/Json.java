@@ -14,8 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Json {
 
-	/** The mapper of request and reply bodies. */
-	public static final JsonMapper MAPPER = JsonMapper.builder().build();
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
 	private Json() {
 	}
