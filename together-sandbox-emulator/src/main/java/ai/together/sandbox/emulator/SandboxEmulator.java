@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.together.sandbox.emulator.internal.EmulatorServer;
-import ai.together.sandbox.emulator.internal.Ids;
+import ai.together.sandbox.emulator.internal.state.Ids;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

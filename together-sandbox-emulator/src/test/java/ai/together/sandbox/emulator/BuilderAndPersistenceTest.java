@@ -174,6 +174,73 @@ class BuilderAndPersistenceTest {
 	}
 
 	@Test
+	void aStateFileInTheFormatOfEarlierVersionsLoadsAndIsSavedInTheSameFormat() throws IOException {
+		// Written as the emulator wrote it before its state had typed records: the Sandbox model
+		// without the agent token and URL, plus the snapshot and version ids.
+		String snapshotId = "0c8f2d7e-3a51-4b9e-9f6a-1d2e3f4a5b6c";
+		String versionId = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+		String aliasId = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+		String state = """
+				{"version":1,
+				 "sandboxes":[{"id":"old-box","project_id":"local-emulator","status":"running","ephemeral":false,
+				   "cluster_name":"local-emulator","current_version_number":1,"next_version_number":2,"millicpu":500,
+				   "gpu":0,"memory_bytes":1024,"disk_bytes":2048,"version_count":1,"agent_version":"emulator",
+				   "agent_type":"emulator","created_at":"2026-01-01T00:00:00Z","start_requested_at":"2026-01-01T00:00:01Z",
+				   "start_type":"cold_start","started_at":"2026-01-01T00:00:02Z","stop_requested_at":null,
+				   "requested_stop_type":null,"stopped_at":null,"stop_reason":null,"specs_updated_at":null,
+				   "recovery_status":null,"recovery_started_at":null,"recovery_finished_at":null,
+				   "updated_at":"2026-01-01T00:00:02Z","snapshot_id":"%1$s","version_id":"%2$s"}],
+				 "snapshots":[{"id":"%1$s","project_id":"local-emulator","byte_size":12,"protected":false,
+				   "optimized":false,"includes_memory_snapshot":false,"created_at":"2026-01-01T00:00:00Z",
+				   "optimized_at":null,"updated_at":"2026-01-01T00:00:00Z","image":"localhost/emulator/old:latest",
+				   "architecture":"amd64","build_id":"oldbuild"}],
+				 "aliases":[{"id":"%3$s","snapshot_id":"%1$s","alias":"old@v1","created_at":"2026-01-01T00:00:00Z",
+				   "updated_at":"2026-01-01T00:00:00Z"}],
+				 "builds":[{"build_id":"oldbuild","status":"succeeded","image_name":"old","image_ref":"localhost/emulator/old:latest",
+				   "dockerfile":"Dockerfile","error":null,"created_at":"2026-01-01T00:00:00Z","logs":["line one"],"byte_size":12}]}
+				""".formatted(snapshotId, versionId, aliasId);
+		Files.writeString(this.dataDirectory.resolve("state.json"), state);
+		EmulatorOptions options = EmulatorOptions.builder().dataDirectory(this.dataDirectory).apiKey("fixed-key").build();
+		try (SandboxEmulator emulator = SandboxEmulator.start(options)) {
+			EmulatorClient client = new EmulatorClient(emulator);
+			JsonNode sandbox = client.management("GET", "/sandboxes/old-box", null, "Sandbox").body();
+			assertThat(sandbox.get("status").asString()).isEqualTo("stopped");
+			assertThat(sandbox.get("stop_reason").asString()).isEqualTo("shutdown");
+			assertThat(sandbox.get("millicpu").asLong()).isEqualTo(500);
+			assertThat(sandbox.get("created_at").asString()).isEqualTo("2026-01-01T00:00:00Z");
+			assertThat(client.management("GET", "/sandbox-versions/" + versionId, null, "SandboxVersion").body()
+				.get("snapshot_id").asString()).isEqualTo(snapshotId);
+			JsonNode snapshot = client.management("GET", "/snapshots/@" + enc("old@v1"), null, "Snapshot").body();
+			assertThat(snapshot.get("id").asString()).isEqualTo(snapshotId);
+			assertThat(snapshot.get("byte_size").asLong()).isEqualTo(12);
+			assertThat(client.management("GET", "/snapshot-aliases/" + aliasId, null, "SnapshotAlias").body()
+				.get("alias").asString()).isEqualTo("old@v1");
+			Response build = EmulatorClient.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/builds/oldbuild"))
+				.header("Authorization", "Bearer fixed-key")
+				.build());
+			assertThat(build.status()).isEqualTo(200);
+			assertThat(build.body().get("image_ref").asString()).isEqualTo("localhost/emulator/old:latest");
+		}
+		JsonNode saved = tools.jackson.databind.json.JsonMapper.builder()
+			.build()
+			.readTree(Files.readAllBytes(this.dataDirectory.resolve("state.json")));
+		assertThat(saved.get("version").asInt()).isEqualTo(1);
+		JsonNode savedSandbox = saved.get("sandboxes").get(0);
+		for (String key : List.of("id", "status", "ephemeral", "millicpu", "memory_bytes", "disk_bytes", "created_at",
+				"updated_at", "start_requested_at", "start_type", "started_at", "stop_requested_at",
+				"requested_stop_type", "stopped_at", "stop_reason", "snapshot_id", "version_id")) {
+			assertThat(savedSandbox.has(key)).as("sandbox key " + key).isTrue();
+		}
+		assertThat(savedSandbox.get("status").asString()).isEqualTo("stopped");
+		assertThat(savedSandbox.has("agent_token")).isFalse();
+		assertThat(saved.get("snapshots").get(0).get("protected").asBoolean()).isFalse();
+		assertThat(saved.get("snapshots").get(0).get("build_id").asString()).isEqualTo("oldbuild");
+		assertThat(saved.get("aliases").get(0).get("snapshot_id").asString()).isEqualTo(snapshotId);
+		assertThat(saved.get("builds").get(0).get("logs").get(0).asString()).isEqualTo("line one");
+		assertThat(saved.get("builds").get(0).get("byte_size").asLong()).isEqualTo(12);
+	}
+
+	@Test
 	void aTemporaryDataDirectoryIsDeletedOnClose() {
 		Path directory;
 		try (SandboxEmulator emulator = SandboxEmulator.start()) {

@@ -4,24 +4,25 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 
-import ai.together.sandbox.emulator.internal.Http.Reply;
-import ai.together.sandbox.emulator.internal.Http.Request;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import ai.together.sandbox.emulator.internal.agent.AgentApi;
+import ai.together.sandbox.emulator.internal.builder.BuilderApi;
+import ai.together.sandbox.emulator.internal.http.DecodingFailureResponder;
+import ai.together.sandbox.emulator.internal.http.Dispatcher;
+import ai.together.sandbox.emulator.internal.management.ManagementApi;
+import ai.together.sandbox.emulator.internal.state.EmulatorState;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * The HTTP server: one port for the management API ({@code /api/v1}), every sandbox's agent API
- * ({@code /sandboxes/<id>/agent}) and the image builder ({@code /builds}). Routing uses the raw
- * request path so that {@code %2F} inside a path parameter is never taken for a separator.
+ * ({@code /sandboxes/<id>/agent}) and the image builder ({@code /builds}), each with its route
+ * table.
  */
 public final class EmulatorServer implements AutoCloseable {
 
@@ -32,16 +33,6 @@ public final class EmulatorServer implements AutoCloseable {
 	private final DisposableServer server;
 
 	private final String baseUrl;
-
-	private final ManagementApi management;
-
-	private final AgentApi agent;
-
-	private final BuilderApi builder;
-
-	private final Duration keepAlive = Duration.ofSeconds(15);
-
-	private final long maxJsonBytes;
 
 	private final LoopResources loops;
 
@@ -59,8 +50,20 @@ public final class EmulatorServer implements AutoCloseable {
 			long maxUploadBytes, Duration transitionDelay) throws IOException {
 		Files.createDirectories(dataDirectory.resolve("sandboxes"));
 		Files.createDirectories(dataDirectory.resolve("tmp"));
-		this.maxJsonBytes = maxJsonBytes;
 		this.state = new EmulatorState(dataDirectory, transitionDelay, Duration.ofSeconds(60));
+		String host = bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
+		if (bindAddress.equals("0.0.0.0") || bindAddress.equals("::")) {
+			host = "127.0.0.1";
+		}
+		String origin = "http://" + host + ":";
+		// The port is known once bound; URLs are only handed out after that.
+		ManagementApi management = new ManagementApi(this.state, apiKey, () -> origin + port(),
+				maxJsonBytes);
+		AgentApi agent = new AgentApi(this.state.sandboxes(), maxJsonBytes, maxUploadBytes,
+				dataDirectory.resolve("tmp"), Duration.ofMillis(250));
+		BuilderApi builder = new BuilderApi(this.state.builds(), this.state.snapshots(), apiKey, maxUploadBytes);
+		Dispatcher dispatcher = new Dispatcher(List.of(management.routes(), agent.routes(), builder.routes()),
+				maxJsonBytes, Duration.ofSeconds(15));
 		// Own event loops, not Reactor Netty's global ones: a Spring context in the same JVM
 		// disposes the global loops when it closes (ReactorResourceFactory), which would take the
 		// emulator down with it.
@@ -74,9 +77,9 @@ public final class EmulatorServer implements AutoCloseable {
 				.httpRequestDecoder(spec -> spec.maxInitialLineLength(64 * 1024))
 				// Requests the decoder rejects (too long, malformed) get a JSON error too.
 				.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
-					.addAfter(reactor.netty.NettyPipeline.HttpCodec, "emulator.decodingFailures",
-							new DecodingFailureResponder()))
-				.handle(this::handle)
+					.addAfter(NettyPipeline.HttpCodec, "emulator.decodingFailures",
+							new DecodingFailureResponder(dispatcher::errorStyle)))
+				.handle(dispatcher::handle)
 				.bindNow(Duration.ofSeconds(10));
 		}
 		catch (RuntimeException ex) {
@@ -84,14 +87,7 @@ public final class EmulatorServer implements AutoCloseable {
 			this.state.close();
 			throw ex;
 		}
-		String host = bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
-		if (bindAddress.equals("0.0.0.0") || bindAddress.equals("::")) {
-			host = "127.0.0.1";
-		}
-		this.baseUrl = "http://" + host + ":" + this.server.port();
-		this.management = new ManagementApi(this.state, apiKey, this.baseUrl, maxJsonBytes);
-		this.agent = new AgentApi(this.state, maxJsonBytes, maxUploadBytes, Duration.ofMillis(250));
-		this.builder = new BuilderApi(this.state, this.management, maxUploadBytes);
+		this.baseUrl = origin + this.server.port();
 	}
 
 	/**
@@ -108,74 +104,6 @@ public final class EmulatorServer implements AutoCloseable {
 	 */
 	public int port() {
 		return this.server.port();
-	}
-
-	private Mono<Void> handle(HttpServerRequest nettyRequest, HttpServerResponse response) {
-		boolean agentRequest = nettyRequest.uri().startsWith(AgentApi.PREFIX);
-		Request request;
-		try {
-			request = Request.of(nettyRequest);
-		}
-		catch (RuntimeException ex) {
-			return write(errorReply(ex, agentRequest, nettyRequest), response);
-		}
-		// Every request is read completely before it is answered (uploads stream to disk first):
-		// answering a keep-alive request whose body is still arriving can stall the connection's
-		// next request.
-		boolean streamed = AgentApi.isUpload(request) || (request.method().equals("POST") && request.path().equals("/builds"));
-		Mono<Reply> reply = streamed ? Mono.defer(() -> route(request))
-				: Http.body(request, this.maxJsonBytes).flatMap(body -> route(request.withBody(body)));
-		return reply
-			.onErrorResume(ex -> Mono.defer(() -> request.consumed().get() ? Mono.<Void>empty() : Http.drain(request))
-				.then(Mono.fromSupplier(() -> errorReply(ex, agentRequest, nettyRequest))))
-			.flatMap(r -> write(r, response));
-	}
-
-	private Mono<Reply> route(Request request) {
-		String path = request.path();
-		if (path.equals("/api/v1") || path.startsWith("/api/v1/")) {
-			return this.management.handle(request);
-		}
-		if (path.startsWith(AgentApi.PREFIX)) {
-			return this.agent.handle(request);
-		}
-		if (path.equals("/builds") || path.startsWith("/builds/")) {
-			return this.builder.handle(request);
-		}
-		return Mono.error(ApiException.notFound("no such endpoint: " + path));
-	}
-
-	private static Reply errorReply(Throwable ex, boolean agentRequest, HttpServerRequest request) {
-		int status;
-		String message;
-		if (ex instanceof ApiException api) {
-			status = api.status();
-			message = api.getMessage();
-		}
-		else {
-			status = 500;
-			message = "internal error: " + ex.getClass().getSimpleName()
-					+ (ex.getMessage() != null ? ": " + ex.getMessage() : "");
-			logger.warn("Request " + request.method() + " " + request.path() + " failed", ex);
-		}
-		Map<String, Object> body = agentRequest ? AgentApi.error(status, message) : ManagementApi.error(status, message);
-		return Reply.json(status, body);
-	}
-
-	private Mono<Void> write(Reply reply, HttpServerResponse response) {
-		response.status(reply.status());
-		if (reply.events() != null) {
-			return response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-				.header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-				.send(Http.sseFrames(reply.events(), this.keepAlive))
-				.then();
-		}
-		if (reply.body() == null) {
-			return response.send().then();
-		}
-		return response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
-			.sendByteArray(Mono.just(reply.body()))
-			.then();
 	}
 
 	@Override

@@ -1,11 +1,10 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.builder;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -109,10 +108,6 @@ final class TarExtractor {
 			sb.append(segment);
 		}
 		return sb.toString();
-	}
-
-	static boolean isDirectory(Path path) {
-		return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
 	}
 
 }

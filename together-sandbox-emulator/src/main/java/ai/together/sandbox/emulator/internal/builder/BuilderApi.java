@@ -1,19 +1,33 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.builder;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import ai.together.sandbox.emulator.internal.Http.Reply;
-import ai.together.sandbox.emulator.internal.Http.Request;
+import ai.together.sandbox.emulator.internal.files.FileTrees;
+import ai.together.sandbox.emulator.internal.http.ApiException;
+import ai.together.sandbox.emulator.internal.http.Auth;
+import ai.together.sandbox.emulator.internal.http.Bodies;
+import ai.together.sandbox.emulator.internal.http.ErrorStyle;
+import ai.together.sandbox.emulator.internal.http.Reply;
+import ai.together.sandbox.emulator.internal.http.Request;
+import ai.together.sandbox.emulator.internal.http.RouteTable;
+import ai.together.sandbox.emulator.internal.state.BuildRecord;
+import ai.together.sandbox.emulator.internal.state.BuildRegistry;
+import ai.together.sandbox.emulator.internal.state.Ids;
+import ai.together.sandbox.emulator.internal.state.SnapshotRegistry;
 import io.netty.handler.codec.http.multipart.FileUpload;
 import io.netty.handler.codec.http.multipart.HttpData;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -23,54 +37,71 @@ import reactor.core.scheduler.Schedulers;
  * unpacked (no image is built: the Dockerfile is not executed) and later becomes the initial file
  * tree of sandboxes created from a snapshot of the returned {@code image_ref}.
  */
-final class BuilderApi {
+public final class BuilderApi {
 
-	private static final org.apache.commons.logging.Log logger = org.apache.commons.logging.LogFactory
-		.getLog(BuilderApi.class);
+	private static final Log logger = LogFactory.getLog(BuilderApi.class);
 
-	private final EmulatorState state;
+	private final BuildRegistry builds;
 
-	private final ManagementApi management;
+	private final SnapshotRegistry snapshots;
+
+	private final String apiKey;
 
 	private final long maxUploadBytes;
 
-	BuilderApi(EmulatorState state, ManagementApi management, long maxUploadBytes) {
-		this.state = state;
-		this.management = management;
+	/**
+	 * Creates the API.
+	 * @param builds the builds
+	 * @param snapshots the snapshots, which may use the context of a build
+	 * @param apiKey the API key of the management API
+	 * @param maxUploadBytes the largest build context
+	 */
+	public BuilderApi(BuildRegistry builds, SnapshotRegistry snapshots, String apiKey, long maxUploadBytes) {
+		this.builds = builds;
+		this.snapshots = snapshots;
+		this.apiKey = apiKey;
 		this.maxUploadBytes = maxUploadBytes;
 	}
 
-	Mono<Reply> handle(Request request) {
-		this.management.authenticate(request);
-		List<String> seg = new ArrayList<>();
-		for (String s : request.path().substring("/builds".length()).split("/")) {
-			if (!s.isEmpty()) {
-				seg.add(Http.decodePath(s));
-			}
-		}
-		String method = request.method();
-		if (seg.isEmpty() && method.equals("POST")) {
-			return submit(request);
-		}
-		if (seg.size() == 1) {
-			EmulatorState.Build build = this.state.build(seg.get(0));
-			if (method.equals("GET")) {
-				return Mono.just(Reply.json(200, build.toJson()));
-			}
-			if (method.equals("DELETE")) {
-				return Http.blocking(() -> {
-					this.state.deleteBuild(build.id());
-					return Reply.empty(204);
-				});
-			}
-		}
-		if (seg.size() == 2 && seg.get(1).equals("logs") && method.equals("GET")) {
-			EmulatorState.Build build = this.state.build(seg.get(0));
-			List<Object> events = new ArrayList<>(build.logs());
-			events.add(build.error() == null ? Map.of("done", true) : Map.of("error", build.error()));
-			return Mono.just(Reply.sse(Flux.fromIterable(events)));
-		}
-		throw ApiException.notFound("no such endpoint: " + method + " " + request.path());
+	/**
+	 * Returns the route table of the builder.
+	 * @return the routes
+	 */
+	public RouteTable<Request> routes() {
+		return RouteTable.mount(BuilderPaths.MOUNT, ErrorStyle.MANAGEMENT, Auth.apiKey(this.apiKey))
+			.ignoringEmptySegments()
+			.postStreamed(BuilderPaths.BUILDS, this::submit)
+			.get(BuilderPaths.BUILD, request -> Mono.just(Reply.json(200, toJson(this.builds.get(request.pathParam("build"))))))
+			.delete(BuilderPaths.BUILD, this::delete)
+			.get(BuilderPaths.BUILD_LOGS, this::logs)
+			.build();
+	}
+
+	private static Map<String, Object> toJson(BuildRecord build) {
+		Map<String, Object> json = new LinkedHashMap<>();
+		json.put("build_id", build.buildId());
+		json.put("status", build.status());
+		json.put("image_name", build.imageName());
+		json.put("image_ref", build.imageRef());
+		json.put("dockerfile", build.dockerfile());
+		json.put("error", build.error());
+		json.put("created_at", build.createdAt());
+		return json;
+	}
+
+	private Mono<Reply> delete(Request request) {
+		BuildRecord build = this.builds.get(request.pathParam("build"));
+		return Reply.blocking(() -> {
+			this.builds.delete(build.buildId(), this.snapshots.usesBuild(build.buildId()));
+			return Reply.empty(204);
+		});
+	}
+
+	private Mono<Reply> logs(Request request) {
+		BuildRecord build = this.builds.get(request.pathParam("build"));
+		List<Object> events = new ArrayList<>(build.logs());
+		events.add(build.error() == null ? Map.of("done", true) : Map.of("error", build.error()));
+		return Mono.just(Reply.sse(Flux.fromIterable(events)));
 	}
 
 	private Mono<Reply> submit(Request request) {
@@ -80,20 +111,19 @@ final class BuilderApi {
 		}
 		request.consumed().set(true);
 		String id = Ids.alphanumeric(16);
-		Path directory = this.state.buildDirectory(id);
+		Path directory = this.builds.directory(id);
 		Path archive = directory.resolve("context.tar.gz");
 		Map<String, String> fields = new ConcurrentHashMap<>();
 		return Mono.fromCallable(() -> Files.createDirectories(directory))
 			.subscribeOn(Schedulers.boundedElastic())
 			.thenMany(request.netty()
-				.receiveForm(b -> b.maxSize(this.maxUploadBytes).maxInMemorySize(64 * 1024)
-					.baseDirectory(directory)))
+				.receiveForm(b -> b.maxSize(this.maxUploadBytes).maxInMemorySize(64 * 1024).baseDirectory(directory)))
 			.doOnNext(data -> store(data, archive, fields))
 			.onErrorMap(ex -> !(ex instanceof ApiException),
 					ex -> ex.getClass().getSimpleName().contains("TooLong") || String.valueOf(ex.getMessage()).contains("ize")
-							? Http.tooLarge(this.maxUploadBytes)
+							? Bodies.tooLarge(this.maxUploadBytes)
 							: ApiException.badRequest("invalid multipart body: " + ex.getMessage()))
-			.then(Mono.fromCallable(() -> build(id, directory, archive, fields)).subscribeOn(Schedulers.boundedElastic()))
+			.then(Mono.fromCallable(() -> build(id, archive, fields)).subscribeOn(Schedulers.boundedElastic()))
 			.doOnError(ex -> cleanup(directory));
 	}
 
@@ -104,7 +134,7 @@ final class BuilderApi {
 					Files.write(archive, upload.get());
 				}
 				else {
-					Files.copy(upload.getFile().toPath(), archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+					Files.copy(upload.getFile().toPath(), archive, StandardCopyOption.REPLACE_EXISTING);
 				}
 			}
 			else if (!(data instanceof FileUpload)) {
@@ -116,7 +146,7 @@ final class BuilderApi {
 		}
 	}
 
-	private Reply build(String id, Path directory, Path archive, Map<String, String> fields) {
+	private Reply build(String id, Path archive, Map<String, String> fields) {
 		String imageName = fields.getOrDefault("image_name", "").trim();
 		if (imageName.isEmpty()) {
 			throw ApiException.badRequest("'image_name' is required");
@@ -132,7 +162,7 @@ final class BuilderApi {
 		List<String> logs = new ArrayList<>();
 		String error = null;
 		long size = 0;
-		Path context = directory.resolve("context");
+		Path context = this.builds.context(id);
 		try (InputStream in = Files.newInputStream(archive)) {
 			logs.add("Received build context (" + Files.size(archive) + " bytes)");
 			size = TarExtractor.extract(in, context, 4 * this.maxUploadBytes, logs::add);
@@ -144,7 +174,7 @@ final class BuilderApi {
 			error = "invalid build context: " + ex.getMessage();
 			logs.add(error);
 			try {
-				SandboxFiles.deleteRecursively(context);
+				FileTrees.deleteRecursively(context);
 			}
 			catch (IOException cleanupFailure) {
 				logs.add("could not clean up: " + cleanupFailure.getMessage());
@@ -158,15 +188,15 @@ final class BuilderApi {
 				logs.add("could not remove the archive: " + ex.getMessage());
 			}
 		}
-		EmulatorState.Build build = new EmulatorState.Build(id, imageName, imageRef, dockerfile, error, List.copyOf(logs),
-				context, size, Instant.now().toString());
-		this.state.addBuild(build);
-		return Reply.json(200, build.toJson());
+		BuildRecord build = BuildRecord.of(id, imageName, imageRef, dockerfile, error, Instant.now().toString(), logs,
+				size);
+		this.builds.add(build);
+		return Reply.json(200, toJson(build));
 	}
 
 	private static void cleanup(Path directory) {
 		try {
-			SandboxFiles.deleteRecursively(directory);
+			FileTrees.deleteRecursively(directory);
 		}
 		catch (IOException ex) {
 			logger.debug("Could not remove the directory of a refused build " + directory + ": " + ex.getMessage());

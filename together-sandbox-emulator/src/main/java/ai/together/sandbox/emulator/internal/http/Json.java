@@ -1,4 +1,4 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.http;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +12,17 @@ import tools.jackson.databind.json.JsonMapper;
  * The JSON mapper of the emulator and helpers to read loosely typed request bodies with clear
  * 400 errors.
  */
-final class Json {
+public final class Json {
 
-	static final JsonMapper MAPPER = JsonMapper.builder().build();
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
 	private Json() {
 	}
 
-	static byte[] write(Object value) {
+	/**
+	 * Serialises a value.
+	 */
+	public static byte[] write(Object value) {
 		return MAPPER.writeValueAsBytes(value);
 	}
 
@@ -27,7 +30,7 @@ final class Json {
 	 * Parses a JSON object body; an empty body is an empty object.
 	 */
 	@SuppressWarnings("unchecked")
-	static Map<String, Object> object(byte[] body) {
+	public static Map<String, Object> object(byte[] body) {
 		if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
 			return new java.util.LinkedHashMap<>();
 		}
@@ -44,7 +47,7 @@ final class Json {
 		return (Map<String, Object>) value;
 	}
 
-	static @Nullable String string(Map<String, Object> body, String key) {
+	public static @Nullable String string(Map<String, Object> body, String key) {
 		Object value = body.get(key);
 		if (value == null) {
 			return null;
@@ -55,7 +58,7 @@ final class Json {
 		return s;
 	}
 
-	static String requiredString(Map<String, Object> body, String key) {
+	public static String requiredString(Map<String, Object> body, String key) {
 		String value = string(body, key);
 		if (value == null) {
 			throw ApiException.badRequest("'" + key + "' is required");
@@ -63,7 +66,7 @@ final class Json {
 		return value;
 	}
 
-	static @Nullable Long integer(Map<String, Object> body, String key) {
+	public static @Nullable Long integer(Map<String, Object> body, String key) {
 		Object value = body.get(key);
 		if (value == null) {
 			return null;
@@ -80,7 +83,7 @@ final class Json {
 		return ((Number) value).longValue();
 	}
 
-	static long requiredInteger(Map<String, Object> body, String key) {
+	public static long requiredInteger(Map<String, Object> body, String key) {
 		Long value = integer(body, key);
 		if (value == null) {
 			throw ApiException.badRequest("'" + key + "' is required");
@@ -88,7 +91,7 @@ final class Json {
 		return value;
 	}
 
-	static @Nullable Boolean bool(Map<String, Object> body, String key) {
+	public static @Nullable Boolean bool(Map<String, Object> body, String key) {
 		Object value = body.get(key);
 		if (value == null) {
 			return null;
@@ -99,7 +102,7 @@ final class Json {
 		return b;
 	}
 
-	static @Nullable List<String> stringList(Map<String, Object> body, String key) {
+	public static @Nullable List<String> stringList(Map<String, Object> body, String key) {
 		Object value = body.get(key);
 		if (value == null) {
 			return null;
@@ -117,7 +120,7 @@ final class Json {
 		return result;
 	}
 
-	static @Nullable Map<String, String> stringMap(Map<String, Object> body, String key) {
+	public static @Nullable Map<String, String> stringMap(Map<String, Object> body, String key) {
 		Object value = body.get(key);
 		if (value == null) {
 			return null;

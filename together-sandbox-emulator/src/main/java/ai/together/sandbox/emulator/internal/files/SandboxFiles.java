@@ -1,4 +1,4 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.files;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -8,13 +8,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -24,20 +22,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import ai.together.sandbox.emulator.internal.http.ApiException;
+
 /**
  * Maps the absolute VM paths of the agent API onto a sandbox's directory and performs file
  * operations there. Every operation refuses paths that would leave the directory: {@code ..}
  * segments, and symbolic links whose target lies outside it.
  */
-final class SandboxFiles {
+public final class SandboxFiles {
 
 	private final Path root;
 
-	SandboxFiles(Path root) {
+	public SandboxFiles(Path root) {
 		this.root = root;
 	}
 
-	Path root() {
+	public Path root() {
 		return this.root;
 	}
 
@@ -46,7 +46,7 @@ final class SandboxFiles {
 	 * {@code .} segments are dropped; {@code ..} is refused rather than resolved, so that a request
 	 * can never name anything above the root.
 	 */
-	static String normalize(String vmPath) {
+	public static String normalize(String vmPath) {
 		if (vmPath.indexOf('\0') >= 0) {
 			throw ApiException.badRequest("path must not contain NUL characters");
 		}
@@ -68,7 +68,7 @@ final class SandboxFiles {
 	 * @param followFinal whether the operation follows a symbolic link in the last segment (reads
 	 * and writes do; delete and rename act on the link itself)
 	 */
-	Path resolve(String vmPath, boolean followFinal) {
+	public Path resolve(String vmPath, boolean followFinal) {
 		String normalized = normalize(vmPath);
 		Path path = normalized.equals("/") ? this.root : this.root.resolve(normalized.substring(1));
 		Path rootReal = realRoot();
@@ -109,13 +109,13 @@ final class SandboxFiles {
 		}
 	}
 
-	String toVm(Path hostPath) {
+	public String toVm(Path hostPath) {
 		Path relative = this.root.relativize(hostPath);
 		String rel = relative.toString().replace('\\', '/');
 		return rel.isEmpty() ? "/" : "/" + rel;
 	}
 
-	Map<String, Object> read(String vmPath) {
+	public Map<String, Object> read(String vmPath) {
 		Path path = resolve(vmPath, true);
 		if (Files.isDirectory(path)) {
 			throw ApiException.badRequest("path is a directory: " + vmPath);
@@ -124,7 +124,7 @@ final class SandboxFiles {
 		return readResponse(normalize(vmPath), bytes);
 	}
 
-	static Map<String, Object> readResponse(String vmPath, byte[] bytes) {
+	public static Map<String, Object> readResponse(String vmPath, byte[] bytes) {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("path", vmPath);
 		String text = utf8OrNull(bytes);
@@ -156,7 +156,7 @@ final class SandboxFiles {
 	 * Prepares the target of an upload: validates it, creates missing parent directories and
 	 * returns the host path to write (the real file when the path is a link that stays inside).
 	 */
-	Path prepareWrite(String vmPath) {
+	public Path prepareWrite(String vmPath) {
 		if (normalize(vmPath).equals("/")) {
 			throw ApiException.badRequest("cannot write to the root directory");
 		}
@@ -173,7 +173,7 @@ final class SandboxFiles {
 		return path;
 	}
 
-	Map<String, Object> delete(String vmPath, boolean directoryExpected) {
+	public Map<String, Object> delete(String vmPath, boolean directoryExpected) {
 		String normalized = normalize(vmPath);
 		if (normalized.equals("/")) {
 			throw ApiException.badRequest("cannot delete the root directory");
@@ -187,36 +187,13 @@ final class SandboxFiles {
 			throw ApiException.badRequest("not a directory: " + vmPath);
 		}
 		io(vmPath, () -> {
-			deleteRecursively(path);
+			FileTrees.deleteRecursively(path);
 			return null;
 		});
 		return Map.of("message", (isDirectory ? "Directory" : "File") + " deleted successfully", "path", normalized);
 	}
 
-	static void deleteRecursively(Path path) throws IOException {
-		if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-			return;
-		}
-		// walkFileTree does not follow links, so a link to elsewhere is removed, not its target.
-		Files.walkFileTree(path, new SimpleFileVisitor<>() {
-			@Override
-			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-				Files.delete(file);
-				return FileVisitResult.CONTINUE;
-			}
-
-			@Override
-			public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-				if (exc != null) {
-					throw exc;
-				}
-				Files.delete(dir);
-				return FileVisitResult.CONTINUE;
-			}
-		});
-	}
-
-	Map<String, Object> moveOrCopy(String fromVm, String action, String toVm) {
+	public Map<String, Object> moveOrCopy(String fromVm, String action, String toVm) {
 		String from = normalize(fromVm);
 		String to = normalize(toVm);
 		if (from.equals("/") || to.equals("/")) {
@@ -244,7 +221,7 @@ final class SandboxFiles {
 			Files.createDirectories(target.getParent());
 			resolve(toVm, false);
 			if (copy) {
-				copyTree(source, target);
+				FileTrees.copyTree(source, target);
 			}
 			else {
 				Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
@@ -258,38 +235,7 @@ final class SandboxFiles {
 		return result;
 	}
 
-	/**
-	 * Copies a file or a directory tree; links are copied as links, never followed.
-	 */
-	static void copyTree(Path source, Path target) throws IOException {
-		if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-			if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-				deleteRecursively(target);
-			}
-			Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-			return;
-		}
-		Files.walkFileTree(source, new SimpleFileVisitor<>() {
-			@Override
-			public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-				Path dest = target.resolve(source.relativize(dir).toString());
-				if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) {
-					Files.delete(dest);
-				}
-				Files.createDirectories(dest);
-				return FileVisitResult.CONTINUE;
-			}
-
-			@Override
-			public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-				Path dest = target.resolve(source.relativize(file).toString());
-				Files.copy(file, dest, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-				return FileVisitResult.CONTINUE;
-			}
-		});
-	}
-
-	Map<String, Object> stat(String vmPath) {
+	public Map<String, Object> stat(String vmPath) {
 		Path path = resolve(vmPath, true);
 		if (!Files.exists(path)) {
 			throw ApiException.notFound("no such file or directory: " + vmPath);
@@ -309,7 +255,7 @@ final class SandboxFiles {
 		return info;
 	}
 
-	Map<String, Object> createDirectory(String vmPath) {
+	public Map<String, Object> createDirectory(String vmPath) {
 		Path path = resolve(vmPath, true);
 		if (Files.exists(path) && !Files.isDirectory(path)) {
 			throw ApiException.badRequest("a file exists at " + vmPath);
@@ -319,7 +265,7 @@ final class SandboxFiles {
 		return Map.of("message", "Directory created successfully", "path", normalize(vmPath));
 	}
 
-	Map<String, Object> list(String vmPath) {
+	public Map<String, Object> list(String vmPath) {
 		Path path = resolve(vmPath, true);
 		if (!Files.exists(path)) {
 			throw ApiException.notFound("no such directory: " + vmPath);
@@ -348,7 +294,7 @@ final class SandboxFiles {
 		return result;
 	}
 
-	interface IoAction<T> {
+	public interface IoAction<T> {
 
 		T run() throws IOException;
 
@@ -357,7 +303,7 @@ final class SandboxFiles {
 	/**
 	 * Runs a file operation and turns its I/O failures into API errors.
 	 */
-	static <T> T io(String vmPath, IoAction<T> action) {
+	public static <T> T io(String vmPath, IoAction<T> action) {
 		try {
 			return action.run();
 		}

@@ -1,4 +1,4 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.agent;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import ai.together.sandbox.emulator.internal.files.SandboxFiles;
+import ai.together.sandbox.emulator.internal.http.ApiException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;

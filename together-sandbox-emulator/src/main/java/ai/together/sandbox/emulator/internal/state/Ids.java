@@ -1,4 +1,4 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.state;
 
 import java.security.SecureRandom;
 import java.util.Base64;

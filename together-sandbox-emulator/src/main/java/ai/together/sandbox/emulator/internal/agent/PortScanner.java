@@ -1,4 +1,4 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.agent;
 
 import java.io.IOException;
 import java.net.InetAddress;

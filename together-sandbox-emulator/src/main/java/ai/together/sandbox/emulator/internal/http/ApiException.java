@@ -1,4 +1,4 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.http;
 
 /**
  * A request failure that is answered with an HTTP status and a JSON error body.
@@ -27,15 +27,30 @@ public final class ApiException extends RuntimeException {
 		return this.status;
 	}
 
-	static ApiException badRequest(String message) {
+	/**
+	 * A 400 failure.
+	 * @param message the message put in the error body
+	 * @return the exception
+	 */
+	public static ApiException badRequest(String message) {
 		return new ApiException(400, message);
 	}
 
-	static ApiException notFound(String message) {
+	/**
+	 * A 404 failure.
+	 * @param message the message put in the error body
+	 * @return the exception
+	 */
+	public static ApiException notFound(String message) {
 		return new ApiException(404, message);
 	}
 
-	static ApiException conflict(String message) {
+	/**
+	 * A 409 failure.
+	 * @param message the message put in the error body
+	 * @return the exception
+	 */
+	public static ApiException conflict(String message) {
 		return new ApiException(409, message);
 	}
 

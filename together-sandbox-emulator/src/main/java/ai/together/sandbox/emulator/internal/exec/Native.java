@@ -1,5 +1,6 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.exec;
 
+import ai.together.sandbox.emulator.internal.http.ApiException;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLibrary;

@@ -1,6 +1,7 @@
-package ai.together.sandbox.emulator.internal;
+package ai.together.sandbox.emulator.internal.http;
 
 import java.util.Map;
+import java.util.function.Function;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -24,9 +25,19 @@ import io.netty.util.ReferenceCountUtil;
  * every error of the emulator is JSON, so that clients can always read its {@code message}.
  * One instance per connection: after a failure everything else the connection sends is dropped.
  */
-final class DecodingFailureResponder extends ChannelInboundHandlerAdapter {
+public final class DecodingFailureResponder extends ChannelInboundHandlerAdapter {
+
+	private final Function<String, ErrorStyle> errorStyles;
 
 	private boolean failed;
+
+	/**
+	 * Creates the handler of one connection.
+	 * @param errorStyles the error style of a request URI
+	 */
+	public DecodingFailureResponder(Function<String, ErrorStyle> errorStyles) {
+		this.errorStyles = errorStyles;
+	}
 
 	@Override
 	public void channelRead(ChannelHandlerContext context, Object message) {
@@ -40,7 +51,7 @@ final class DecodingFailureResponder extends ChannelInboundHandlerAdapter {
 		}
 		this.failed = true;
 		Throwable cause = request.decoderResult().cause();
-		boolean agentRequest = request.uri().startsWith(AgentApi.PREFIX);
+		ErrorStyle style = this.errorStyles.apply(request.uri());
 		ReferenceCountUtil.release(message);
 		HttpResponseStatus status;
 		String text;
@@ -56,8 +67,7 @@ final class DecodingFailureResponder extends ChannelInboundHandlerAdapter {
 			status = HttpResponseStatus.BAD_REQUEST;
 			text = "malformed HTTP request";
 		}
-		Map<String, Object> error = agentRequest ? AgentApi.error(status.code(), text)
-				: ManagementApi.error(status.code(), text);
+		Map<String, Object> error = style.body(status.code(), text);
 		byte[] body = Json.write(error);
 		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
 				Unpooled.wrappedBuffer(body));

@@ -1,0 +1,200 @@
+package ai.together.sandbox.emulator.internal.agent;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ai.together.sandbox.emulator.internal.exec.ExecCommand;
+import ai.together.sandbox.emulator.internal.exec.ExecProcess;
+import ai.together.sandbox.emulator.internal.exec.SandboxExecs;
+import ai.together.sandbox.emulator.internal.http.ApiException;
+import ai.together.sandbox.emulator.internal.http.Bodies;
+import ai.together.sandbox.emulator.internal.http.Json;
+import ai.together.sandbox.emulator.internal.http.Reply;
+import ai.together.sandbox.emulator.internal.state.Ids;
+import ai.together.sandbox.emulator.internal.state.SandboxInstance;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+
+/**
+ * The exec endpoints of the agent API: creating, starting, listing and deleting execs, their
+ * input and output, and the streams of both.
+ */
+final class ExecHandlers {
+
+	private static final Pattern RESIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
+
+	private final long maxJsonBytes;
+
+	ExecHandlers(long maxJsonBytes) {
+		this.maxJsonBytes = maxJsonBytes;
+	}
+
+	private static SandboxExecs execs(AgentCall call) {
+		return call.sandbox().execs();
+	}
+
+	private static ExecProcess exec(AgentCall call) {
+		return execs(call).get(call.request().pathParam("exec"));
+	}
+
+	private Mono<Map<String, Object>> json(AgentCall call) {
+		return Bodies.jsonObject(call.request(), this.maxJsonBytes);
+	}
+
+	Mono<Reply> list(AgentCall call) {
+		return Mono.fromSupplier(() -> Reply.json(200, Map.of("execs", execs(call).list())));
+	}
+
+	Mono<Reply> create(AgentCall call) {
+		return json(call).flatMap(body -> Reply.blocking(() -> create(call.sandbox(), body)));
+	}
+
+	Mono<Reply> get(AgentCall call) {
+		ExecProcess exec = exec(call);
+		return Mono.fromSupplier(() -> Reply.json(200, exec.toJson()));
+	}
+
+	Mono<Reply> start(AgentCall call) {
+		ExecProcess exec = exec(call);
+		return json(call).flatMap(body -> Reply.blocking(() -> {
+			String status = Json.requiredString(body, "status");
+			if (!status.equalsIgnoreCase("running")) {
+				throw ApiException.badRequest("'status' can only be 'running'");
+			}
+			exec.start();
+			return Reply.json(200, exec.toJson());
+		}));
+	}
+
+	Mono<Reply> delete(AgentCall call) {
+		ExecProcess exec = exec(call);
+		return Reply.blocking(() -> {
+			execs(call).remove(exec);
+			exec.kill();
+			execs(call).changed();
+			return Reply.json(200, Map.of("message", "Exec deleted successfully"));
+		});
+	}
+
+	Mono<Reply> output(AgentCall call) {
+		ExecProcess exec = exec(call);
+		return Mono.fromSupplier(
+				() -> Reply.json(200, exec.output().messages(call.request().longParam("lastSequence"))));
+	}
+
+	Mono<Reply> input(AgentCall call) {
+		ExecProcess exec = exec(call);
+		return json(call).flatMap(body -> Reply.blocking(() -> {
+			String type = Json.requiredString(body, "type");
+			String input = Json.requiredString(body, "input");
+			if (type.equals("stdin")) {
+				exec.writeStdin(input);
+			}
+			else if (type.equals("resize")) {
+				Matcher m = RESIZE.matcher(input.trim());
+				if (!m.matches() || Integer.parseInt(m.group(1)) == 0 || Integer.parseInt(m.group(2)) == 0
+						|| Integer.parseInt(m.group(1)) > 65535 || Integer.parseInt(m.group(2)) > 65535) {
+					throw ApiException.badRequest("resize input must be '<cols>x<rows>', e.g. '80x24'");
+				}
+				exec.resize(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+			}
+			else {
+				throw ApiException.badRequest("'type' must be 'stdin' or 'resize'");
+			}
+			return Reply.json(200, exec.toJson());
+		}));
+	}
+
+	Mono<Reply> streamList(AgentCall call) {
+		SandboxExecs execs = execs(call);
+		Flux<Object> lists = Flux.create(sink -> {
+			Consumer<List<Map<String, Object>>> listener = list -> sink.next(Map.of("execs", list));
+			sink.onDispose(execs.listen(listener)::run);
+			sink.next(Map.of("execs", execs.list()));
+		}, FluxSink.OverflowStrategy.LATEST);
+		return Mono.just(Reply.sse(lists));
+	}
+
+	Mono<Reply> streamOutput(AgentCall call) {
+		ExecProcess exec = exec(call);
+		return Mono.just(Reply.sse(exec.output().stream(call.request().longParam("lastSequence"))));
+	}
+
+	private static Reply create(SandboxInstance sandbox, Map<String, Object> body) {
+		String command = Json.requiredString(body, "command");
+		if (command.isBlank()) {
+			throw ApiException.badRequest("'command' must not be empty");
+		}
+		List<String> args = Json.stringList(body, "args");
+		Boolean autorun = Json.bool(body, "autorun");
+		Boolean interactive = Json.bool(body, "interactive");
+		Boolean pty = Json.bool(body, "pty");
+		String cwd = Json.string(body, "cwd");
+		Map<String, String> env = Json.stringMap(body, "env");
+		Json.integer(body, "uid");
+		Json.integer(body, "gid");
+		Path directory = sandbox.files().resolve(cwd == null || cwd.isEmpty() ? "/" : cwd, true);
+		if (!Files.isDirectory(directory)) {
+			throw ApiException.badRequest("working directory does not exist: " + cwd);
+		}
+		Map<String, String> environment = new LinkedHashMap<>();
+		String hostPath = System.getenv("PATH");
+		environment.put("PATH", hostPath != null && !hostPath.isEmpty() ? hostPath : "/usr/local/bin:/usr/bin:/bin");
+		environment.put("HOME", sandbox.files().root().toString());
+		environment.put("LANG", "C.UTF-8");
+		environment.put("TERM", Boolean.TRUE.equals(pty) ? "xterm-256color" : "dumb");
+		String user = System.getProperty("user.name");
+		if (user != null) {
+			environment.put("USER", user);
+			environment.put("LOGNAME", user);
+		}
+		if (env != null) {
+			environment.putAll(env);
+		}
+		String resolved = resolveCommand(sandbox, command);
+		ExecCommand exec = new ExecCommand(command, resolved != null ? resolved : command,
+				args != null ? args : List.of(), Boolean.TRUE.equals(interactive), Boolean.TRUE.equals(pty), directory,
+				environment);
+		SandboxExecs execs = sandbox.execs();
+		ExecProcess created = execs.add(() -> Ids.alphanumeric(12), id -> new ExecProcess(id, exec, execs::changed));
+		if (autorun == null || autorun) {
+			try {
+				created.start();
+			}
+			catch (RuntimeException ex) {
+				execs.remove(created);
+				throw ex;
+			}
+		}
+		else {
+			execs.changed();
+		}
+		return Reply.json(201, created.toJson());
+	}
+
+	/**
+	 * An absolute command that names an executable file of the sandbox runs that file; anything
+	 * else is looked up on this machine's PATH.
+	 */
+	private static @Nullable String resolveCommand(SandboxInstance sandbox, String command) {
+		if (!command.startsWith("/")) {
+			return null;
+		}
+		try {
+			Path path = sandbox.files().resolve(command, true);
+			return Files.isRegularFile(path) ? path.toString() : null;
+		}
+		catch (ApiException ex) {
+			return null;
+		}
+	}
+
+}

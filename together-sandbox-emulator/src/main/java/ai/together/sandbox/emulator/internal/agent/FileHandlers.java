@@ -1,0 +1,210 @@
+package ai.together.sandbox.emulator.internal.agent;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ai.together.sandbox.emulator.internal.files.SandboxFiles;
+import ai.together.sandbox.emulator.internal.http.ApiException;
+import ai.together.sandbox.emulator.internal.http.Bodies;
+import ai.together.sandbox.emulator.internal.http.Json;
+import ai.together.sandbox.emulator.internal.http.Reply;
+import ai.together.sandbox.emulator.internal.http.Request;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The file, file-stat, directory and directory-watch endpoints of the agent API.
+ */
+final class FileHandlers {
+
+	private static final Log logger = LogFactory.getLog(FileHandlers.class);
+
+	private static final Set<PosixFilePermission> DEFAULT_FILE_PERMISSIONS = PosixFilePermissions
+		.fromString("rw-r--r--");
+
+	private final long maxJsonBytes;
+
+	private final long maxUploadBytes;
+
+	private final Path uploadDirectory;
+
+	FileHandlers(long maxJsonBytes, long maxUploadBytes, Path uploadDirectory) {
+		this.maxJsonBytes = maxJsonBytes;
+		this.maxUploadBytes = maxUploadBytes;
+		this.uploadDirectory = uploadDirectory;
+	}
+
+	/** The VM path of the route: one {@code %2F}-encoded segment or several raw ones; none is the root. */
+	private static String vmPath(AgentCall call) {
+		String decoded = call.request().pathParam("path");
+		return decoded.isEmpty() ? "/" : decoded;
+	}
+
+	private static SandboxFiles files(AgentCall call) {
+		return call.sandbox().files();
+	}
+
+	Mono<Reply> read(AgentCall call) {
+		String vm = vmPath(call);
+		return Reply.blocking(() -> Reply.json(200, files(call).read(vm)));
+	}
+
+	Mono<Reply> moveOrCopy(AgentCall call) {
+		String vm = vmPath(call);
+		return Bodies.jsonObject(call.request(), this.maxJsonBytes).flatMap(body -> Reply.blocking(() -> {
+			String action = Json.requiredString(body, "action");
+			String destination = Json.requiredString(body, "destination");
+			Json.bool(body, "recursive");
+			return Reply.json(200, files(call).moveOrCopy(vm, action, destination));
+		}));
+	}
+
+	Mono<Reply> deleteFile(AgentCall call) {
+		String vm = vmPath(call);
+		return Reply.blocking(() -> Reply.json(200, files(call).delete(vm, false)));
+	}
+
+	Mono<Reply> stat(AgentCall call) {
+		String vm = vmPath(call);
+		return Reply.blocking(() -> Reply.json(200, files(call).stat(vm)));
+	}
+
+	Mono<Reply> list(AgentCall call) {
+		String vm = vmPath(call);
+		return Reply.blocking(() -> Reply.json(200, files(call).list(vm)));
+	}
+
+	Mono<Reply> createDirectory(AgentCall call) {
+		String vm = vmPath(call);
+		return Bodies.drain(call.request())
+			.then(Reply.blocking(() -> Reply.json(201, files(call).createDirectory(vm))));
+	}
+
+	Mono<Reply> deleteDirectory(AgentCall call) {
+		String vm = vmPath(call);
+		return Reply.blocking(() -> Reply.json(200, files(call).delete(vm, true)));
+	}
+
+	Mono<Reply> watch(AgentCall call) {
+		String vm = vmPath(call);
+		String recursive = call.request().queryParam("recursive");
+		List<String> ignore = call.request().queryParams("ignorePatterns");
+		return Reply.blocking(() -> Reply.sse(DirectoryWatcher.watch(files(call), vm,
+				recursive != null && recursive.equalsIgnoreCase("true"), ignore)));
+	}
+
+	Mono<Reply> upload(AgentCall call) {
+		String vm = vmPath(call);
+		return Mono.fromCallable(() -> files(call).prepareWrite(vm))
+			.subscribeOn(Schedulers.boundedElastic())
+			.flatMap(target -> receiveInto(call.request(), target))
+			.map(target -> Reply.json(201, SandboxFiles.readResponse(SandboxFiles.normalize(vm),
+					SandboxFiles.io(vm, () -> Files.readAllBytes(target)))));
+	}
+
+	/**
+	 * Streams the body into a temporary file and moves it into place, so that a refused or broken
+	 * upload leaves the old content untouched.
+	 */
+	private Mono<Path> receiveInto(Request request, Path target) {
+		String length = request.header("Content-Length");
+		if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > this.maxUploadBytes) {
+			return Bodies.drain(request).then(Mono.error(Bodies.tooLarge(this.maxUploadBytes)));
+		}
+		request.consumed().set(true);
+		return Mono.using(() -> {
+			Files.createDirectories(this.uploadDirectory);
+			Path tmp = Files.createTempFile(this.uploadDirectory, "upload-", ".part");
+			return new Upload(tmp, FileChannel.open(tmp, StandardOpenOption.WRITE));
+		}, upload -> request.netty()
+			.receive()
+			.retain()
+			.publishOn(Schedulers.boundedElastic())
+			.doOnNext(buf -> upload.write(buf, this.maxUploadBytes))
+			.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
+			.then(Mono.fromCallable(() -> upload.finish(target, this.maxUploadBytes))), Upload::cleanup);
+	}
+
+	private static final class Upload {
+
+		private final Path tmp;
+
+		private final FileChannel channel;
+
+		private final AtomicLong total = new AtomicLong();
+
+		private final AtomicBoolean overflow = new AtomicBoolean();
+
+		Upload(Path tmp, FileChannel channel) {
+			this.tmp = tmp;
+			this.channel = channel;
+		}
+
+		void write(ByteBuf buf, long limit) {
+			try {
+				if (this.total.addAndGet(buf.readableBytes()) > limit) {
+					this.overflow.set(true);
+					return;
+				}
+				for (ByteBuffer nio : buf.nioBuffers()) {
+					while (nio.hasRemaining()) {
+						this.channel.write(nio);
+					}
+				}
+			}
+			catch (IOException ex) {
+				throw new ApiException(500, "cannot store the upload: " + ex.getMessage());
+			}
+			finally {
+				buf.release();
+			}
+		}
+
+		Path finish(Path target, long limit) throws IOException {
+			this.channel.close();
+			if (this.overflow.get()) {
+				throw Bodies.tooLarge(limit);
+			}
+			Set<PosixFilePermission> permissions = DEFAULT_FILE_PERMISSIONS;
+			if (Files.exists(target)) {
+				permissions = Files.getPosixFilePermissions(target);
+			}
+			Files.setPosixFilePermissions(this.tmp, permissions);
+			try {
+				Files.move(this.tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (AtomicMoveNotSupportedException ex) {
+				Files.move(this.tmp, target, StandardCopyOption.REPLACE_EXISTING);
+			}
+			return target;
+		}
+
+		void cleanup() {
+			try {
+				this.channel.close();
+				Files.deleteIfExists(this.tmp);
+			}
+			catch (IOException ex) {
+				logger.debug("Could not remove the upload file " + this.tmp + ": " + ex.getMessage());
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,117 @@
+package ai.together.sandbox.emulator.internal.exec;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import ai.together.sandbox.emulator.internal.http.ApiException;
+
+/**
+ * The execs of one sandbox, in creation order, and the listeners of their list.
+ */
+public final class SandboxExecs {
+
+	private final Map<String, ExecProcess> execs = new LinkedHashMap<>();
+
+	private final List<Consumer<List<Map<String, Object>>>> listeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Returns an exec.
+	 * @param id the exec id
+	 * @return the exec
+	 * @throws ApiException 404 if there is none
+	 */
+	public synchronized ExecProcess get(String id) {
+		ExecProcess exec = this.execs.get(id);
+		if (exec == null) {
+			throw ApiException.notFound("exec " + id + " not found");
+		}
+		return exec;
+	}
+
+	/**
+	 * Adds an exec under a new unique id.
+	 * @param ids makes candidate ids
+	 * @param factory creates the exec for its id
+	 * @return the exec
+	 */
+	public synchronized ExecProcess add(Supplier<String> ids, Function<String, ExecProcess> factory) {
+		String id;
+		do {
+			id = ids.get();
+		}
+		while (this.execs.containsKey(id));
+		ExecProcess exec = factory.apply(id);
+		this.execs.put(id, exec);
+		return exec;
+	}
+
+	/**
+	 * Forgets an exec (without killing it).
+	 * @param exec the exec
+	 */
+	public synchronized void remove(ExecProcess exec) {
+		this.execs.remove(exec.id(), exec);
+	}
+
+	/**
+	 * Returns the Exec models of every exec.
+	 * @return the JSON objects
+	 */
+	public synchronized List<Map<String, Object>> list() {
+		List<Map<String, Object>> list = new ArrayList<>();
+		for (ExecProcess exec : this.execs.values()) {
+			list.add(exec.toJson());
+		}
+		return list;
+	}
+
+	/** Tells the listeners that an exec was added, removed or changed its status. */
+	public void changed() {
+		List<Map<String, Object>> list = list();
+		for (Consumer<List<Map<String, Object>>> listener : this.listeners) {
+			listener.accept(list);
+		}
+	}
+
+	/**
+	 * Listens to the list of execs.
+	 * @param listener receives the list after every change
+	 * @return what removes the listener
+	 */
+	public Runnable listen(Consumer<List<Map<String, Object>>> listener) {
+		this.listeners.add(listener);
+		return () -> this.listeners.remove(listener);
+	}
+
+	/**
+	 * Returns the ids of the live processes of every exec.
+	 * @return the process ids
+	 */
+	public synchronized Set<Long> pids() {
+		Set<Long> pids = new HashSet<>();
+		for (ExecProcess exec : this.execs.values()) {
+			pids.addAll(exec.pids());
+		}
+		return pids;
+	}
+
+	/** Kills every exec and forgets them: an agent that stops loses its execs. */
+	public void killAll() {
+		List<ExecProcess> all;
+		synchronized (this) {
+			all = new ArrayList<>(this.execs.values());
+			this.execs.clear();
+		}
+		all.forEach(ExecProcess::kill);
+		changed();
+	}
+
+}

@@ -1,0 +1,165 @@
+package ai.together.sandbox.emulator.internal.state;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import ai.together.sandbox.emulator.internal.http.ApiException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The snapshots by id and their aliases by alias string.
+ */
+public final class SnapshotRegistry {
+
+	/** The one project of the emulator. */
+	public static final String PROJECT_ID = "local-emulator";
+
+	private final Map<String, SnapshotRecord> snapshots = new ConcurrentHashMap<>();
+
+	private final Map<String, AliasRecord> aliases = new ConcurrentHashMap<>();
+
+	private final Runnable changed;
+
+	SnapshotRegistry(Runnable changed) {
+		this.changed = changed;
+	}
+
+	/**
+	 * Creates a snapshot.
+	 * @param image the image reference
+	 * @param architecture the architecture
+	 * @param build the build that produced the image, if any
+	 * @return the snapshot
+	 */
+	public SnapshotRecord create(String image, String architecture, @Nullable BuildRecord build) {
+		String now = Instant.now().toString();
+		SnapshotRecord snapshot = new SnapshotRecord(UUID.randomUUID().toString(), PROJECT_ID,
+				build != null ? build.byteSize() : 0L, false, false, false, now, null, now, image, architecture,
+				build != null ? build.buildId() : null);
+		this.snapshots.put(snapshot.id(), snapshot);
+		this.changed.run();
+		return snapshot;
+	}
+
+	/**
+	 * Returns a snapshot.
+	 * @param id the snapshot id, in any case
+	 * @return the snapshot
+	 * @throws ApiException 404 if there is none
+	 */
+	public SnapshotRecord get(String id) {
+		SnapshotRecord snapshot = this.snapshots.get(id.toLowerCase());
+		if (snapshot == null) {
+			throw ApiException.notFound("snapshot " + id + " not found");
+		}
+		return snapshot;
+	}
+
+	/**
+	 * Returns the snapshot an alias names.
+	 * @param alias the alias
+	 * @return the snapshot
+	 * @throws ApiException 404 if the alias or its snapshot does not exist
+	 */
+	public SnapshotRecord byAlias(String alias) {
+		return get(alias(alias).snapshotId());
+	}
+
+	/**
+	 * Returns every snapshot, oldest first.
+	 * @return the snapshots
+	 */
+	public List<SnapshotRecord> list() {
+		List<SnapshotRecord> list = new ArrayList<>(this.snapshots.values());
+		list.sort(Comparator.comparing(SnapshotRecord::createdAt));
+		return list;
+	}
+
+	/**
+	 * Whether a snapshot uses the context of a build.
+	 * @param buildId the build id
+	 * @return whether one does
+	 */
+	public boolean usesBuild(String buildId) {
+		return this.snapshots.values().stream().anyMatch(s -> buildId.equals(s.buildId()));
+	}
+
+	/**
+	 * Deletes a snapshot and its aliases.
+	 * @param id the snapshot id
+	 * @throws ApiException 404 if there is none
+	 */
+	public void delete(String id) {
+		SnapshotRecord snapshot = get(id);
+		this.snapshots.remove(snapshot.id());
+		this.aliases.values().removeIf(a -> a.snapshotId().equals(snapshot.id()));
+		this.changed.run();
+	}
+
+	/**
+	 * Points an alias at a snapshot, creating the alias or moving it.
+	 * @param snapshotId the snapshot id
+	 * @param alias the alias
+	 * @throws ApiException 404 if the snapshot does not exist
+	 */
+	public void alias(String snapshotId, String alias) {
+		SnapshotRecord snapshot = get(snapshotId);
+		String now = Instant.now().toString();
+		this.aliases.compute(alias, (key, existing) -> new AliasRecord(
+				existing != null ? existing.id() : UUID.randomUUID().toString(), snapshot.id(), alias,
+				existing != null ? existing.createdAt() : now, now));
+		this.changed.run();
+	}
+
+	/**
+	 * Returns an alias.
+	 * @param alias the alias string
+	 * @return the alias
+	 * @throws ApiException 404 if there is none
+	 */
+	public AliasRecord alias(String alias) {
+		AliasRecord record = this.aliases.get(alias);
+		if (record == null) {
+			throw ApiException.notFound("snapshot alias " + alias + " not found");
+		}
+		return record;
+	}
+
+	/**
+	 * Returns an alias by its id.
+	 * @param id the alias id, in any case
+	 * @return the alias
+	 * @throws ApiException 404 if there is none
+	 */
+	public AliasRecord aliasById(String id) {
+		return this.aliases.values()
+			.stream()
+			.filter(a -> a.id().equals(id.toLowerCase()))
+			.findFirst()
+			.orElseThrow(() -> ApiException.notFound("snapshot alias " + id + " not found"));
+	}
+
+	/**
+	 * Deletes an alias.
+	 * @param alias the alias
+	 */
+	public void deleteAlias(AliasRecord alias) {
+		this.aliases.remove(alias.alias());
+		this.changed.run();
+	}
+
+	List<AliasRecord> aliasRecords() {
+		return new ArrayList<>(this.aliases.values());
+	}
+
+	void restore(List<SnapshotRecord> snapshots, List<AliasRecord> aliases) {
+		snapshots.forEach(s -> this.snapshots.put(s.id(), s));
+		aliases.forEach(a -> this.aliases.put(a.alias(), a));
+	}
+
+}
