@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
 public final class TestClients {
 
 	/** The API key the test clients send. */
-	public static final String API_KEY = "test-key";
+	public static final String API_KEY = FakeSandboxExtension.API_KEY;
 
 	private TestClients() {
 	}

@@ -47,7 +47,9 @@ class StreamFaultsTest {
 	private static final String EXECS_JSON = "{\"execs\":[]}";
 
 	@RegisterExtension
-	final FakeSandboxExtension fake = TestClients.fakeSandbox().client((builder) -> builder.streamIdleTimeout(IDLE));
+	final FakeSandboxExtension fake = TestClients.fakeSandbox()
+		.client((builder) -> builder.streamIdleTimeout(IDLE))
+		.verifyNothingInFlightAfterEach();
 
 	private ReactiveSandbox connect(Handler handler) {
 		return this.fake.connect(handler).reactive();
