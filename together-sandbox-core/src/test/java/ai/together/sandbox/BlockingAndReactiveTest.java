@@ -10,7 +10,7 @@ import ai.together.sandbox.errors.SandboxLifecycleException;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.sandboxes.SandboxInfo;
-import ai.together.sandbox.sandboxes.SandboxJson;
+import ai.together.sandbox.testing.SandboxJson;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;

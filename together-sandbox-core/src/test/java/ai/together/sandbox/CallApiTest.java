@@ -22,7 +22,7 @@ import ai.together.sandbox.retry.RetryDecision;
 import ai.together.sandbox.retry.RetryListener;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.sandboxes.SandboxInfo;
-import ai.together.sandbox.sandboxes.SandboxJson;
+import ai.together.sandbox.testing.SandboxJson;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
 
 import ai.together.sandbox.internal.RetryEngine;
+import ai.together.sandbox.testing.FakeSandboxExtension;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import reactor.core.publisher.Mono;
@@ -18,7 +19,7 @@ import reactor.core.publisher.Mono;
 public final class TestClients {
 
 	/** The API key the test clients send. */
-	public static final String API_KEY = "test-key";
+	public static final String API_KEY = FakeSandboxExtension.API_KEY;
 
 	private TestClients() {
 	}
@@ -32,6 +33,28 @@ public final class TestClients {
 		return WireMockExtension.newInstance()
 			.options(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort())
 			.build();
+	}
+
+	/**
+	 * A {@link FakeSandboxExtension} whose clients come from {@link #builder(String, RecordingSleeper)}.
+	 * @return the extension
+	 */
+	public static FakeSandboxExtension fakeSandbox() {
+		return hermetic(FakeSandboxExtension.create());
+	}
+
+	/**
+	 * A {@link FakeSandboxExtension} on a WireMock server whose clients come from
+	 * {@link #builder(String, RecordingSleeper)}.
+	 * @param server the WireMock server, registered before the extension
+	 * @return the extension
+	 */
+	public static FakeSandboxExtension fakeSandbox(WireMockExtension server) {
+		return hermetic(FakeSandboxExtension.onWireMock(server));
+	}
+
+	private static FakeSandboxExtension hermetic(FakeSandboxExtension extension) {
+		return extension.clientFactory((baseUrl) -> builder(baseUrl, new RecordingSleeper()));
 	}
 
 	/**

@@ -13,7 +13,7 @@ import ai.together.sandbox.internal.ClientContext;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.retry.RetryDecision;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
-import ai.together.sandbox.sandboxes.SandboxJson;
+import ai.together.sandbox.testing.SandboxJson;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.AfterEach;

@@ -9,15 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
-import ai.together.sandbox.files.ConnectedSandbox;
-import ai.together.sandbox.files.LocalAgentServer;
-import ai.together.sandbox.files.LocalAgentServer.Request;
+import ai.together.sandbox.TestClients;
 import ai.together.sandbox.internal.Json;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer.Request;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,9 +24,9 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
-import static ai.together.sandbox.files.LocalAgentServer.events;
-import static ai.together.sandbox.files.LocalAgentServer.json;
-import static ai.together.sandbox.files.LocalAgentServer.sse;
+import static ai.together.sandbox.testing.AgentResponses.events;
+import static ai.together.sandbox.testing.AgentResponses.json;
+import static ai.together.sandbox.testing.AgentResponses.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
@@ -43,25 +41,12 @@ class ExecRunTest {
 
 	private final Map<String, List<String>> commands = new ConcurrentHashMap<>();
 
-	private LocalAgentServer server;
-
-	private ConnectedSandbox connected;
-
-	@BeforeEach
-	void start() {
-		this.server = LocalAgentServer.start(this::handle);
-		this.connected = ConnectedSandbox.connect(this.server.baseUrl(), UnaryOperator.identity());
-	}
-
-	@AfterEach
-	void stop() {
-		this.connected.close();
-		this.server.close();
-	}
+	@RegisterExtension
+	final FakeSandboxExtension fake = TestClients.fakeSandbox().agent(this::handle);
 
 	@Test
 	void returnsExitCodeZeroAndTheOutput() {
-		ExecResult result = this.connected.sandbox()
+		ExecResult result = this.fake.sandbox()
 			.execs()
 			.run(ExecRequest.of("sh", "-c", "echo hello; echo 'wörld'"), Duration.ofSeconds(30));
 
@@ -75,7 +60,7 @@ class ExecRunTest {
 
 	@Test
 	void returnsExitCodeThreeWithStdoutAndStderrApart() {
-		StepVerifier.create(this.connected.reactive()
+		StepVerifier.create(this.fake.reactive()
 			.execs()
 			.run(ExecRequest.of("sh", "-c", "echo out; echo err >&2; exit 3")))
 			.assertNext((result) -> {
@@ -87,13 +72,13 @@ class ExecRunTest {
 			})
 			.expectComplete()
 			.verify(Duration.ofSeconds(30));
-		assertThat(this.server.uris()).containsExactly("/api/v1/execs", "/api/v1/stream/execs/exec-1/io");
+		assertThat(this.fake.server().uris()).containsExactly("/api/v1/execs", "/api/v1/stream/execs/exec-1/io");
 	}
 
 	@Test
 	void timeoutDeletesTheExecAndFailsClearly() {
 		assertThatExceptionOfType(ExecTimeoutException.class)
-			.isThrownBy(() -> this.connected.sandbox()
+			.isThrownBy(() -> this.fake.sandbox()
 				.execs()
 				.run(ExecRequest.of("hang"), Duration.ofMillis(300)))
 			.withMessage("execs.run: exec 'exec-1' ('hang') did not exit within PT0.3S; the exec was deleted")
@@ -101,7 +86,7 @@ class ExecRunTest {
 				assertThat(error.execId()).isEqualTo("exec-1");
 				assertThat(error.timeout()).isEqualTo(Duration.ofMillis(300));
 			});
-		assertThat(this.server.requests()).extracting(Request::method, Request::uri)
+		assertThat(this.fake.server().requests()).extracting(Request::method, Request::uri)
 			.containsExactly(tuple("POST", "/api/v1/execs"), tuple("GET", "/api/v1/stream/execs/exec-1/io"),
 					tuple("DELETE", "/api/v1/execs/exec-1"));
 	}

@@ -8,23 +8,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 
+import ai.together.sandbox.TestClients;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.TogetherSandboxException;
-import ai.together.sandbox.files.ConnectedSandbox;
-import ai.together.sandbox.files.LocalAgentServer.Handler;
-import ai.together.sandbox.files.LocalAgentServer;
-import org.junit.jupiter.api.AfterEach;
+import ai.together.sandbox.testing.FakeSandboxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
-import static ai.together.sandbox.files.LocalAgentServer.events;
-import static ai.together.sandbox.files.LocalAgentServer.output;
-import static ai.together.sandbox.files.LocalAgentServer.sse;
+import static ai.together.sandbox.testing.AgentResponses.events;
+import static ai.together.sandbox.testing.AgentResponses.output;
+import static ai.together.sandbox.testing.AgentResponses.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -38,25 +36,8 @@ class ExecStreamsTest {
 
 	private static final String EXECS_JSON = "{\"execs\":[]}";
 
-	private LocalAgentServer server;
-
-	private ConnectedSandbox connected;
-
-	@AfterEach
-	void stop() {
-		if (this.connected != null) {
-			this.connected.close();
-		}
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
-
-	private ConnectedSandbox connect(Handler handler) {
-		this.server = LocalAgentServer.start(handler);
-		this.connected = ConnectedSandbox.connect(this.server.baseUrl(), UnaryOperator.identity());
-		return this.connected;
-	}
+	@RegisterExtension
+	final FakeSandboxExtension fake = TestClients.fakeSandbox();
 
 	@Test
 	void deliversEventsSplitIntoDelayedChunksAsTheyArrive() {
@@ -65,7 +46,7 @@ class ExecStreamsTest {
 		// The second event's JSON is spread over three data lines, joined with \n by the reader.
 		String second = "data: {\"type\":\"stderr\",\r\ndata: \"output\":\"two\",\r\ndata: \"sequence\":2}\r\n\r\n";
 		String third = events(output(3, "stdout", "", 7));
-		connect((request, response) -> {
+		this.fake.connect((request, response) -> {
 			String firstFrame = events(first);
 			List<String> chunks = List.of(firstFrame.substring(0, 9), firstFrame.substring(9, 30),
 					firstFrame.substring(30));
@@ -78,7 +59,7 @@ class ExecStreamsTest {
 			return sse(response).sendString(body.delayElements(Duration.ofMillis(10)));
 		});
 
-		StepVerifier.create(this.connected.reactive().execs().streamOutput("exec-1"))
+		StepVerifier.create(this.fake.reactive().execs().streamOutput("exec-1"))
 			.assertNext((message) -> {
 				assertThat(message.output()).isEqualTo("héllo wörld 🌍");
 				firstReceived.tryEmitValue(true);
@@ -88,19 +69,19 @@ class ExecStreamsTest {
 			.assertNext((message) -> assertThat(message.exitCode()).isEqualTo(7))
 			.expectComplete()
 			.verify(Duration.ofSeconds(10));
-		assertThat(this.server.uris()).containsExactly("/api/v1/stream/execs/exec-1/io");
+		assertThat(this.fake.server().uris()).containsExactly("/api/v1/stream/execs/exec-1/io");
 	}
 
 	@Test
 	void malformedEventEndsTheStreamWithAClearErrorAndClosesTheConnection() throws InterruptedException {
 		CountDownLatch connectionClosed = new CountDownLatch(1);
-		connect((request, response) -> {
+		this.fake.connect((request, response) -> {
 			request.onConnectionClosed(connectionClosed::countDown);
 			return sse(response).sendString(Flux.just(events(EXECS_JSON), "data: {\"execs\": [oops\n\n")
 				.concatWith(Flux.never()));
 		});
 
-		try (StreamResponse<List<ExecItem>> stream = this.connected.sandbox().execs().streamList()) {
+		try (StreamResponse<List<ExecItem>> stream = this.fake.sandbox().execs().streamList()) {
 			Iterator<List<ExecItem>> iterator = stream.iterator();
 			assertThat(iterator.next()).isEmpty();
 			assertThatExceptionOfType(TogetherSandboxException.class).isThrownBy(iterator::hasNext)
@@ -113,25 +94,25 @@ class ExecStreamsTest {
 
 	@Test
 	void malformedExecOutputIsNotRetried() {
-		connect((request, response) -> sse(response).sendString(Mono.just("data: not json\n\n")));
+		this.fake.connect((request, response) -> sse(response).sendString(Mono.just("data: not json\n\n")));
 
-		StepVerifier.create(this.connected.reactive().execs().streamOutput("exec-1"))
+		StepVerifier.create(this.fake.reactive().execs().streamOutput("exec-1"))
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(TogetherSandboxException.class)
 				.hasMessageStartingWith("execs.streamOutput for id 'exec-1': received a malformed event"))
 			.verify(Duration.ofSeconds(10));
-		assertThat(this.server.requests()).hasSize(1);
+		assertThat(this.fake.server().requests()).hasSize(1);
 	}
 
 	@Test
 	void endsWhenTheServerClosesTheStream() {
-		connect((request, response) -> sse(response)
+		this.fake.connect((request, response) -> sse(response)
 			.sendString(Flux.just(events(EXECS_JSON), ": bye\n", events(EXECS_JSON))
 				.delayElements(Duration.ofMillis(5))));
 
-		try (StreamResponse<List<ExecItem>> stream = this.connected.sandbox().execs().streamList()) {
+		try (StreamResponse<List<ExecItem>> stream = this.fake.sandbox().execs().streamList()) {
 			assertThat(stream.stream().count()).isEqualTo(2);
 		}
-		StepVerifier.create(this.connected.reactive().execs().streamList())
+		StepVerifier.create(this.fake.reactive().execs().streamList())
 			.expectNextCount(2)
 			.expectComplete()
 			.verify(Duration.ofSeconds(10));
@@ -140,12 +121,12 @@ class ExecStreamsTest {
 	@Test
 	void cancellingAReactiveStreamClosesItsConnection() throws InterruptedException {
 		CountDownLatch connectionClosed = new CountDownLatch(1);
-		connect((request, response) -> {
+		this.fake.connect((request, response) -> {
 			request.onConnectionClosed(connectionClosed::countDown);
 			return sse(response).sendString(Flux.just(events(EXECS_JSON)).concatWith(Flux.never()));
 		});
 
-		StepVerifier.create(this.connected.reactive().execs().streamList().take(1))
+		StepVerifier.create(this.fake.reactive().execs().streamList().take(1))
 			.expectNextCount(1)
 			.expectComplete()
 			.verify(Duration.ofSeconds(10));
@@ -155,11 +136,11 @@ class ExecStreamsTest {
 	@Test
 	void closingABlockingStreamFromAnotherThreadEndsTheIterationAndClosesTheConnection() throws Exception {
 		CountDownLatch connectionClosed = new CountDownLatch(1);
-		connect((request, response) -> {
+		this.fake.connect((request, response) -> {
 			request.onConnectionClosed(connectionClosed::countDown);
 			return sse(response).sendString(Flux.just(events(EXECS_JSON)).concatWith(Flux.never()));
 		});
-		StreamResponse<List<ExecItem>> stream = this.connected.sandbox().execs().streamList();
+		StreamResponse<List<ExecItem>> stream = this.fake.sandbox().execs().streamList();
 		CountDownLatch firstSeen = new CountDownLatch(1);
 
 		CompletableFuture<Integer> consumer = CompletableFuture.supplyAsync(() -> {
@@ -182,30 +163,30 @@ class ExecStreamsTest {
 	@Test
 	void closingTheSandboxEndsItsOpenStreamsAndClosesTheirConnections() throws InterruptedException {
 		CountDownLatch connectionsClosed = new CountDownLatch(2);
-		connect((request, response) -> {
+		this.fake.connect((request, response) -> {
 			request.onConnectionClosed(connectionsClosed::countDown);
 			String first = request.path().contains("/io") ? events(output(1, "stdout", "x", null)) : events(EXECS_JSON);
 			return sse(response).sendString(Flux.just(first).concatWith(Flux.never()));
 		});
-		StreamResponse<List<ExecItem>> list = this.connected.sandbox().execs().streamList();
+		StreamResponse<List<ExecItem>> list = this.fake.sandbox().execs().streamList();
 		Iterator<List<ExecItem>> listIterator = list.iterator();
 		List<ExecOutput> received = new CopyOnWriteArrayList<>();
 		CountDownLatch outputSeen = new CountDownLatch(1);
-		this.connected.reactive().execs().streamOutput("exec-1").doOnNext((message) -> {
+		this.fake.reactive().execs().streamOutput("exec-1").doOnNext((message) -> {
 			received.add(message);
 			outputSeen.countDown();
 		}).subscribe();
 		assertThat(listIterator.next()).isEmpty();
 		assertThat(outputSeen.await(10, TimeUnit.SECONDS)).isTrue();
 
-		this.connected.sandbox().close();
+		this.fake.sandbox().close();
 
 		assertThat(listIterator.hasNext()).isFalse();
 		assertThat(connectionsClosed.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(received).hasSize(1);
 		// The resuming output stream did not reconnect after the close.
-		assertThat(this.server.requests()).hasSize(2);
-		StepVerifier.create(this.connected.reactive().ports().streamList())
+		assertThat(this.fake.server().requests()).hasSize(2);
+		StepVerifier.create(this.fake.reactive().ports().streamList())
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(IllegalStateException.class)
 				.hasMessage("Sandbox 'abc123' is closed; its streams cannot be opened"))
 			.verify();
@@ -216,12 +197,12 @@ class ExecStreamsTest {
 		int total = 100_000;
 		String padding = "x".repeat(1000);
 		AtomicLong generated = new AtomicLong();
-		connect((request, response) -> sse(response).sendString(Flux.range(1, total).map((i) -> {
+		this.fake.connect((request, response) -> sse(response).sendString(Flux.range(1, total).map((i) -> {
 			generated.incrementAndGet();
 			return events(output(i, "stdout", padding, null));
 		})));
 
-		try (StreamResponse<ExecOutput> output = this.connected.sandbox().execs().streamOutput("exec-1")) {
+		try (StreamResponse<ExecOutput> output = this.fake.sandbox().execs().streamOutput("exec-1")) {
 			Iterator<ExecOutput> iterator = output.iterator();
 			assertThat(iterator.next().sequence()).isEqualTo(1);
 			// Stop consuming: once socket and prefetch buffers are full the server must stall.
@@ -240,12 +221,12 @@ class ExecStreamsTest {
 	void deliversALongStreamCompletelyAndMeasuresThroughput() {
 		int messages = 30_000;
 		String text = "y".repeat(100);
-		connect((request, response) -> sse(response).sendString(Flux.range(1, messages)
+		this.fake.connect((request, response) -> sse(response).sendString(Flux.range(1, messages)
 			.map((i) -> events(output(i, "stdout", text, (i == messages) ? 0 : null)))));
 
 		long started = System.nanoTime();
 		long count;
-		try (StreamResponse<ExecOutput> output = this.connected.sandbox().execs().streamOutput("exec-1")) {
+		try (StreamResponse<ExecOutput> output = this.fake.sandbox().execs().streamOutput("exec-1")) {
 			count = output.stream().count();
 		}
 		double seconds = (System.nanoTime() - started) / 1e9;

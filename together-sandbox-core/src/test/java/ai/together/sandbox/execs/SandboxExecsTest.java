@@ -7,11 +7,11 @@ import java.util.Map;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.files.ConnectedSandbox;
-import ai.together.sandbox.files.LocalAgentServer;
+import ai.together.sandbox.testing.AgentResponses;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +39,10 @@ class SandboxExecsTest {
 	@RegisterExtension
 	static WireMockExtension server = TestClients.wireMock();
 
-	private static final String AGENT = ConnectedSandbox.AGENT_PREFIX;
+	@RegisterExtension
+	final FakeSandboxExtension fake = TestClients.fakeSandbox(server);
+
+	private static final String AGENT = FakeSandboxServer.AGENT_PREFIX;
 
 	private static final String EXEC_JSON = "{\"id\":\"exec-1\",\"command\":\"npm\",\"args\":[\"install\"],"
 			+ "\"status\":\"RUNNING\",\"pid\":42,\"interactive\":false,\"pty\":false,\"exitCode\":null,"
@@ -48,19 +51,11 @@ class SandboxExecsTest {
 	private static final ExecItem EXEC = new ExecItem("exec-1", "npm", List.of("install"), ExecStatus.of("RUNNING"), 42,
 			false, false, null, 1000L, 1000L);
 
-	private ConnectedSandbox connected;
-
 	private SandboxExecs execs;
 
 	@BeforeEach
 	void connect() {
-		this.connected = ConnectedSandbox.connect(server);
-		this.execs = this.connected.sandbox().execs();
-	}
-
-	@AfterEach
-	void close() {
-		this.connected.close();
+		this.execs = this.fake.sandbox().execs();
 	}
 
 	@Test
@@ -135,10 +130,10 @@ class SandboxExecsTest {
 	@Test
 	void getOutputReturnsTheMessagesAfterLastSequence() {
 		server.stubFor(get(urlEqualTo(AGENT + "/api/v1/execs/exec-1/io")).willReturn(okJson("["
-				+ LocalAgentServer.output(1, "stdout", "hello\n", null) + ","
-				+ LocalAgentServer.output(2, "stderr", "oops\n", 3) + "]")));
+				+ AgentResponses.output(1, "stdout", "hello\n", null) + ","
+				+ AgentResponses.output(2, "stderr", "oops\n", 3) + "]")));
 		server.stubFor(get(urlEqualTo(AGENT + "/api/v1/execs/exec-1/io?lastSequence=1"))
-			.willReturn(okJson("[" + LocalAgentServer.output(2, "stderr", "oops\n", 3) + "]")));
+			.willReturn(okJson("[" + AgentResponses.output(2, "stderr", "oops\n", 3) + "]")));
 
 		assertThat(this.execs.getOutput("exec-1")).containsExactly(
 				new ExecOutput(ExecOutputType.STDOUT, "hello\n", 1, Instant.parse("2026-05-12T10:00:00Z"), null),
@@ -169,9 +164,9 @@ class SandboxExecsTest {
 	void streamOutputSendsTheIdRawWithLastSequenceAndEndsAfterTheExitMessage() {
 		server.stubFor(get(urlEqualTo(AGENT + "/api/v1/stream/execs/exec-1/io?lastSequence=2"))
 			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
-				.withBody(LocalAgentServer.events(LocalAgentServer.output(3, "stdout", "a", null),
-						LocalAgentServer.output(4, "stdout", "", 0),
-						LocalAgentServer.output(5, "stdout", "late", null)))));
+				.withBody(AgentResponses.events(AgentResponses.output(3, "stdout", "a", null),
+						AgentResponses.output(4, "stdout", "", 0),
+						AgentResponses.output(5, "stdout", "late", null)))));
 
 		try (StreamResponse<ExecOutput> output = this.execs.streamOutput("exec-1", 2)) {
 			assertThat(output.stream().map(ExecOutput::sequence)).containsExactly(3, 4);
@@ -185,7 +180,7 @@ class SandboxExecsTest {
 			.withHeader("Content-Type", "application/json")
 			.withBody("{\"code\":404,\"message\":\"exec not found\"}")));
 
-		StepVerifier.create(this.connected.reactive().execs().streamOutput("nope"))
+		StepVerifier.create(this.fake.reactive().execs().streamOutput("nope"))
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(HttpException.class)
 				.hasMessage("Failed to execs.streamOutput for id 'nope': exec not found (code: 404)"))
 			.verify();
@@ -196,7 +191,7 @@ class SandboxExecsTest {
 	void streamListDeliversEachSnapshot() {
 		server.stubFor(get(urlEqualTo(AGENT + "/api/v1/stream/execs"))
 			.willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
-				.withBody("data:\n\n" + LocalAgentServer.events("{\"execs\":[]}", "{\"execs\":[" + EXEC_JSON + "]}"))));
+				.withBody("data:\n\n" + AgentResponses.events("{\"execs\":[]}", "{\"execs\":[" + EXEC_JSON + "]}"))));
 
 		try (StreamResponse<List<ExecItem>> stream = this.execs.streamList()) {
 			assertThat(stream.stream()).containsExactly(List.of(), List.of(EXEC));
@@ -255,7 +250,7 @@ class SandboxExecsTest {
 	}
 
 	private static RequestPatternBuilder agent(RequestPatternBuilder pattern) {
-		return pattern.withHeader("Authorization", equalTo("Bearer " + ConnectedSandbox.AGENT_TOKEN));
+		return pattern.withHeader("Authorization", equalTo("Bearer " + FakeSandboxServer.AGENT_TOKEN));
 	}
 
 }

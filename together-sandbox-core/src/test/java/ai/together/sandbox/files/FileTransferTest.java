@@ -11,22 +11,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 
+import ai.together.sandbox.TestClients;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.files.LocalAgentServer.Request;
 import ai.together.sandbox.internal.Json;
-import org.junit.jupiter.api.AfterEach;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer.Request;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.netty.http.server.HttpServerResponse;
 
-import static ai.together.sandbox.files.LocalAgentServer.events;
-import static ai.together.sandbox.files.LocalAgentServer.json;
-import static ai.together.sandbox.files.LocalAgentServer.sse;
+import static ai.together.sandbox.testing.AgentResponses.events;
+import static ai.together.sandbox.testing.AgentResponses.json;
+import static ai.together.sandbox.testing.AgentResponses.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -39,23 +40,14 @@ class FileTransferTest {
 
 	private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
-	private LocalAgentServer server;
-
-	private ConnectedSandbox connected;
+	@RegisterExtension
+	final FakeSandboxExtension fake = TestClients.fakeSandbox().agent(this::handle);
 
 	private SandboxFiles sandboxFiles;
 
 	@BeforeEach
 	void start() {
-		this.server = LocalAgentServer.start(this::handle);
-		this.connected = ConnectedSandbox.connect(this.server.baseUrl(), UnaryOperator.identity());
-		this.sandboxFiles = this.connected.sandbox().files();
-	}
-
-	@AfterEach
-	void stop() {
-		this.connected.close();
-		this.server.close();
+		this.sandboxFiles = this.fake.sandbox().files();
 	}
 
 	@Test
@@ -72,7 +64,7 @@ class FileTransferTest {
 		assertThat(this.sandboxFiles.readBytes("/bin/all-bytes")).isEqualTo(bytes);
 		// read() returns what the agent sent, like the Python SDK.
 		assertThat(this.sandboxFiles.read("/bin/all-bytes")).isEqualTo(Base64.getEncoder().encodeToString(bytes));
-		assertThat(this.server.requests().get(0).contentType()).isEqualTo("application/octet-stream");
+		assertThat(this.fake.server().requests().get(0).contentType()).isEqualTo("application/octet-stream");
 	}
 
 	@Test
@@ -116,7 +108,7 @@ class FileTransferTest {
 		assertThatExceptionOfType(HttpException.class).isThrownBy(() -> this.sandboxFiles.read(path))
 			.withMessage("Failed to files.read for path '/dir with space/ünï%#?.txt': no such file (code: 404)");
 		// Exactly PROTOCOL.md's enc(): every byte but A-Z a-z 0-9 _ . - ~ percent-encoded.
-		assertThat(this.server.uris()).contains("/api/v1/files/%2Fdir%20with%20space%2F%C3%BCn%C3%AF%25%23%3F.txt",
+		assertThat(this.fake.server().uris()).contains("/api/v1/files/%2Fdir%20with%20space%2F%C3%BCn%C3%AF%25%23%3F.txt",
 				"/api/v1/file_stat/%2Fdir%20with%20space%2F%C3%BCn%C3%AF%25%23%3F.txt");
 	}
 
@@ -129,7 +121,7 @@ class FileTransferTest {
 			assertThat(first.type()).isEqualTo(WatchEventType.CONNECTED);
 			assertThat(first.paths()).containsExactly(path);
 		}
-		Request request = this.server.requests().get(0);
+		Request request = this.fake.server().requests().get(0);
 		assertThat(request.uri())
 			.isEqualTo("/api/v1/stream/directories/watcher//dir%20with%20space/%C3%BCn%C3%AF%25%23%3F"
 					+ "?recursive=false&ignorePatterns=%2A.log&ignorePatterns=a%20b");

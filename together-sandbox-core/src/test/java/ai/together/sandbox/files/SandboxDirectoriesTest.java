@@ -2,8 +2,9 @@ package ai.together.sandbox.files;
 
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,21 +29,16 @@ class SandboxDirectoriesTest {
 	@RegisterExtension
 	static WireMockExtension server = TestClients.wireMock();
 
-	private static final String AGENT = ConnectedSandbox.AGENT_PREFIX;
+	@RegisterExtension
+	final FakeSandboxExtension fake = TestClients.fakeSandbox(server);
 
-	private ConnectedSandbox connected;
+	private static final String AGENT = FakeSandboxServer.AGENT_PREFIX;
 
 	private SandboxDirectories directories;
 
 	@BeforeEach
 	void connect() {
-		this.connected = ConnectedSandbox.connect(server);
-		this.directories = this.connected.sandbox().directories();
-	}
-
-	@AfterEach
-	void close() {
-		this.connected.close();
+		this.directories = this.fake.sandbox().directories();
 	}
 
 	@Test
@@ -63,7 +59,7 @@ class SandboxDirectoriesTest {
 		server.stubFor(get(urlEqualTo(AGENT + "/api/v1/directories/%2F"))
 			.willReturn(okJson("{\"path\":\"/\",\"files\":[]}")));
 
-		StepVerifier.create(this.connected.reactive().directories().list("/")).verifyComplete();
+		StepVerifier.create(this.fake.reactive().directories().list("/")).verifyComplete();
 	}
 
 	@Test

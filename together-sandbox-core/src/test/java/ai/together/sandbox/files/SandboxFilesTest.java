@@ -12,10 +12,12 @@ import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.testing.AgentResponses;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,11 +46,12 @@ class SandboxFilesTest {
 	@RegisterExtension
 	static WireMockExtension server = TestClients.wireMock();
 
-	private static final String AGENT = ConnectedSandbox.AGENT_PREFIX;
+	@RegisterExtension
+	final FakeSandboxExtension fake = TestClients.fakeSandbox(server);
+
+	private static final String AGENT = FakeSandboxServer.AGENT_PREFIX;
 
 	private final List<String> retriedOperations = new CopyOnWriteArrayList<>();
-
-	private ConnectedSandbox connected;
 
 	private SandboxFiles files;
 
@@ -57,13 +60,7 @@ class SandboxFilesTest {
 		RetryConfig retry = RetryConfig.builder()
 			.onRetry((context) -> this.retriedOperations.add(context.operation()))
 			.build();
-		this.connected = ConnectedSandbox.connect(server, (builder) -> builder.retry(retry));
-		this.files = this.connected.sandbox().files();
-	}
-
-	@AfterEach
-	void close() {
-		this.connected.close();
+		this.files = this.fake.connect((builder) -> builder.retry(retry)).sandbox().files();
 	}
 
 	@Test
@@ -192,7 +189,7 @@ class SandboxFilesTest {
 		String url = AGENT + "/api/v1/stream/directories/watcher//src?recursive=true"
 				+ "&ignorePatterns=node_modules&ignorePatterns=%2A.log";
 		server.stubFor(get(urlEqualTo(url)).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
-			.withBody(LocalAgentServer.events(
+			.withBody(AgentResponses.events(
 					"{\"paths\":[],\"type\":\"connected\",\"timestamp\":\"2026-05-12T10:00:00Z\"}",
 					"{\"paths\":[\"/src/a.txt\",\"/src/b.txt\"],\"type\":\"ADD\","
 							+ "\"timestamp\":\"2026-05-12T10:00:01Z\"}"))));
@@ -213,9 +210,9 @@ class SandboxFilesTest {
 	void watchWithoutOptionsSendsNoQuery() {
 		String url = AGENT + "/api/v1/stream/directories/watcher/src";
 		server.stubFor(get(urlEqualTo(url)).willReturn(aResponse().withHeader("Content-Type", "text/event-stream")
-			.withBody(LocalAgentServer.events("{\"paths\":[\"src/x\"],\"type\":\"REMOVE\",\"timestamp\":null}"))));
+			.withBody(AgentResponses.events("{\"paths\":[\"src/x\"],\"type\":\"REMOVE\",\"timestamp\":null}"))));
 
-		StepVerifier.create(this.connected.reactive().files().watch("src"))
+		StepVerifier.create(this.fake.reactive().files().watch("src"))
 			.expectNext(new WatchEvent(List.of("src/x"), WatchEventType.REMOVE, null))
 			.verifyComplete();
 		server.verify(agentRequest(getRequestedFor(urlEqualTo(url))));
@@ -289,7 +286,7 @@ class SandboxFilesTest {
 	}
 
 	static RequestPatternBuilder agentRequest(RequestPatternBuilder pattern) {
-		return pattern.withHeader("Authorization", equalTo("Bearer " + ConnectedSandbox.AGENT_TOKEN));
+		return pattern.withHeader("Authorization", equalTo("Bearer " + FakeSandboxServer.AGENT_TOKEN));
 	}
 
 }

@@ -9,8 +9,8 @@ import ai.together.sandbox.TestClients.RecordingSleeper;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.files.ConnectedSandbox;
-import ai.together.sandbox.sandboxes.SandboxJson;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.SandboxJson;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.micrometer.common.KeyValues;
@@ -33,6 +33,9 @@ class ClientObservationTest {
 
 	@RegisterExtension
 	static WireMockExtension server = TestClients.wireMock();
+
+	@RegisterExtension
+	final FakeSandboxExtension fake = TestClients.fakeSandbox(server);
 
 	private final TestObservationRegistry registry = TestObservationRegistry.create();
 
@@ -154,8 +157,8 @@ class ClientObservationTest {
 	@Test
 	void tagsAgentCallsWithTheirSandbox() {
 		server.stubFor(get("/agent/abc123/api/v1/ports").willReturn(okJson("{\"ports\":[]}")));
-		try (ConnectedSandbox connected = ConnectedSandbox.connect(server,
-				(builder) -> builder.observationRegistry(this.registry))) {
+		try (FakeSandboxExtension.Connection connected = this.fake
+			.connect((builder) -> builder.observationRegistry(this.registry))) {
 			assertThat(connected.sandbox().ports().list()).isEmpty();
 		}
 		// start and wait are observed first; the agent call is the third observation.

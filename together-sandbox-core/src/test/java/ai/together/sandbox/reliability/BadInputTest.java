@@ -25,7 +25,6 @@ import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.execs.ReactiveSandboxExecs;
 import ai.together.sandbox.execs.SandboxExecs;
-import ai.together.sandbox.files.ConnectedSandbox;
 import ai.together.sandbox.files.ReactiveSandboxDirectories;
 import ai.together.sandbox.files.ReactiveSandboxFiles;
 import ai.together.sandbox.files.SandboxDirectories;
@@ -38,9 +37,9 @@ import ai.together.sandbox.snapshots.ContextSnapshotParams;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
 import ai.together.sandbox.snapshots.ReactiveSnapshots;
 import ai.together.sandbox.snapshots.Snapshots;
+import ai.together.sandbox.testing.FakeSandboxExtension;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -83,22 +82,22 @@ class BadInputTest {
 	@RegisterExtension
 	static WireMockExtension server = TestClients.wireMock();
 
+	@RegisterExtension
+	final FakeSandboxExtension fake = TestClients.fakeSandbox(server);
+
 	@TempDir
 	Path context;
 
 	@TempDir
 	Path outside;
 
-	private ConnectedSandbox connected;
-
 	private final Map<Class<?>, Object> targets = new LinkedHashMap<>();
 
 	@BeforeEach
 	void connect() throws IOException {
-		this.connected = ConnectedSandbox.connect(server);
 		Files.writeString(this.context.resolve("Dockerfile"), "FROM alpine\n");
-		TogetherSandbox sdk = this.connected.client().blocking();
-		Sandbox sandbox = this.connected.sandbox();
+		TogetherSandbox sdk = this.fake.client();
+		Sandbox sandbox = this.fake.sandbox();
 		this.targets.put(Sandboxes.class, sdk.sandboxes());
 		this.targets.put(ReactiveSandboxes.class, sdk.reactive().sandboxes());
 		this.targets.put(Snapshots.class, sdk.snapshots());
@@ -115,11 +114,6 @@ class BadInputTest {
 		this.targets.put(ReactiveSandbox.class, sandbox.reactive());
 		// Only what the bad calls send counts.
 		server.resetRequests();
-	}
-
-	@AfterEach
-	void close() {
-		this.connected.close();
 	}
 
 	/** A valid value for each parameter name (and type, where one name has several types). */
@@ -319,16 +313,16 @@ class BadInputTest {
 		cases.put("alias", List.of(() -> ImageSnapshotParams.builder("node:22").alias(" ").build(),
 				() -> ContextSnapshotParams.builder(this.context).alias(HUGE).build()));
 		cases.put("context", List.of(() -> ContextSnapshotParams.of(null),
-				() -> this.connected.client()
+				() -> this.fake.client().reactive()
 					.snapshots()
 					.create(ContextSnapshotParams.of(this.context.resolve("missing"))),
-				() -> this.connected.client()
+				() -> this.fake.client().reactive()
 					.snapshots()
 					.create(ContextSnapshotParams.of(this.context.resolve("Dockerfile")))));
-		cases.put("dockerfile", List.of(() -> this.connected.client()
+		cases.put("dockerfile", List.of(() -> this.fake.client().reactive()
 			.snapshots()
 			.create(ContextSnapshotParams.builder(this.context).dockerfile(dockerfileOutside()).build()),
-				() -> this.connected.client()
+				() -> this.fake.client().reactive()
 					.snapshots()
 					.create(ContextSnapshotParams.builder(this.context)
 						.dockerfile(Path.of("Missing.Dockerfile"))
@@ -347,7 +341,7 @@ class BadInputTest {
 		cases.put("retryableStatuses", List.of(() -> RetryConfig.builder().retryableStatuses(List.of(99)),
 				() -> RetryConfig.builder().retryableStatuses(List.of(600)),
 				() -> RetryConfig.builder().retryableStatuses(null)));
-		cases.put("request.autorun", List.of(() -> this.connected.sandbox()
+		cases.put("request.autorun", List.of(() -> this.fake.sandbox()
 			.execs()
 			.run(ExecRequest.builder("ls").autorun(false).build())));
 		List<String> failures = new ArrayList<>();

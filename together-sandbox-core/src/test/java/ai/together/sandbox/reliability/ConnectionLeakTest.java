@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.retry.RetryConfig;
-import ai.together.sandbox.sandboxes.SandboxJson;
+import ai.together.sandbox.testing.SandboxJson;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;

@@ -22,6 +22,10 @@ import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.execs.ExecOutput;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.retry.RetryConfig;
+import ai.together.sandbox.testing.AgentResponses;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer;
+import ai.together.sandbox.testing.FakeSandboxServer.Request;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -31,10 +35,10 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -61,7 +65,9 @@ class SecretsTest {
 
 	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
-	private ScriptedServer server;
+	@RegisterExtension
+	final FakeSandboxExtension fake = FakeSandboxExtension.create()
+		.server((server) -> server.agentToken(AGENT_TOKEN).agent(this::answer).management(this::answer));
 
 	@BeforeEach
 	void logEverythingAtDebug() {
@@ -78,23 +84,19 @@ class SecretsTest {
 	void restoreLogging() {
 		((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(this.logs);
 		this.previousLevels.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name)).setLevel(level));
-		if (this.server != null) {
-			this.server.close();
-		}
 	}
 
 	@Test
 	void credentialsAppearInNoMessageToStringOrLogLine() {
-		this.server = ScriptedServer.start(AGENT_TOKEN, this::answer);
 		List<String> texts = new ArrayList<>();
 		TogetherSandbox sdk = TogetherSandbox.builder()
 			.apiKey(API_KEY)
-			.baseUrl(this.server.baseUrl())
+			.baseUrl(this.fake.server().baseUrl())
 			.retry(RetryConfig.builder().maxAttempts(2).initialDelay(Duration.ofMillis(1)).build())
 			.build();
 		Sandbox sandbox;
 		try {
-			sandbox = sdk.sandboxes().start(ScriptedServer.SANDBOX_ID);
+			sandbox = sdk.sandboxes().start(FakeSandboxServer.SANDBOX_ID);
 			// Successful calls of every kind.
 			sandbox.files().create("/a.txt", "hello");
 			sandbox.files().read("/a.txt");
@@ -143,7 +145,7 @@ class SecretsTest {
 			assertThat(texts).as("texts containing %s", secret).noneMatch((text) -> text.contains(secret));
 		}
 		// The credentials were sent, each to its own API, as bearer tokens only.
-		assertThat(this.server.authorizations()).contains("Bearer " + API_KEY, "Bearer " + AGENT_TOKEN);
+		assertThat(this.fake.server().authorizations()).contains("Bearer " + API_KEY, "Bearer " + AGENT_TOKEN);
 	}
 
 	@Test
@@ -170,13 +172,13 @@ class SecretsTest {
 		}
 	}
 
-	private org.reactivestreams.Publisher<Void> answer(HttpServerRequest request,
+	private org.reactivestreams.Publisher<Void> answer(Request request,
 			reactor.netty.http.server.HttpServerResponse response) {
 		String uri = request.uri();
-		String authorization = String.valueOf(request.requestHeaders().get("Authorization"));
+		String authorization = String.valueOf(request.authorization());
 		if (uri.endsWith("/sandboxes/echo01") || uri.contains("/files/%2Fecho.txt") || uri.endsWith("/execs/echo-exec")) {
 			// A careless server that quotes the credential it refused.
-			return ScriptedServer.json(response, 401, "{\"code\":\"UNAUTHORIZED\",\"message\":\"invalid credential '"
+			return AgentResponses.json(response, 401, "{\"code\":\"UNAUTHORIZED\",\"message\":\"invalid credential '"
 					+ authorization + "'\",\"errors\":[{\"parameter\":\"Authorization\",\"message\":\"bad "
 					+ authorization + "\"}]}");
 		}
@@ -185,10 +187,10 @@ class SecretsTest {
 					+ authorization + "</html>")).then();
 		}
 		if (uri.endsWith("/sandboxes/reset1")) {
-			return Mono.fromRunnable(() -> request.withConnection((connection) -> connection.channel().close()));
+			return request.closeConnection();
 		}
 		if (uri.endsWith("/sandboxes/badjs1")) {
-			return ScriptedServer.json(response, 200, "{\"id\":\"badjs1\",\"agent_token\":\"" + AGENT_TOKEN
+			return AgentResponses.json(response, 200, "{\"id\":\"badjs1\",\"agent_token\":\"" + AGENT_TOKEN
 					+ "\",\"status\": oops");
 		}
 		if (uri.contains("/stream/execs/") && uri.contains("/io")) {
@@ -202,13 +204,13 @@ class SecretsTest {
 					"{\"code\":403,\"message\":\"token " + authorization + " may not stream\"}")).then();
 		}
 		if (uri.contains("/files/")) {
-			return ScriptedServer.json(response, 201, "{\"path\":\"/a.txt\",\"content\":\"hello\",\"encoding\":\"utf-8\"}");
+			return AgentResponses.json(response, 201, "{\"path\":\"/a.txt\",\"content\":\"hello\",\"encoding\":\"utf-8\"}");
 		}
 		if (uri.endsWith("/api/v1/execs")) {
-			return ScriptedServer.json(response, 201, "{\"id\":\"exec-2\",\"command\":\"env\",\"args\":[],"
+			return AgentResponses.json(response, 201, "{\"id\":\"exec-2\",\"command\":\"env\",\"args\":[],"
 					+ "\"status\":\"RUNNING\",\"pid\":7,\"interactive\":false,\"pty\":false}");
 		}
-		return ScriptedServer.json(response, 404, "{\"code\":\"NOT_FOUND\",\"message\":\"no route\"}");
+		return AgentResponses.json(response, 404, "{\"code\":\"NOT_FOUND\",\"message\":\"no route\"}");
 	}
 
 	private List<ILoggingEvent> captured() {

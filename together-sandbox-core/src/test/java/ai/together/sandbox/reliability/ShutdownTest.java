@@ -15,10 +15,12 @@ import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecItem;
-import org.junit.jupiter.api.AfterEach;
+import ai.together.sandbox.testing.AgentResponses;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -39,69 +41,37 @@ class ShutdownTest {
 
 	private static final Duration WITHIN = Duration.ofSeconds(2);
 
-	private static final String EXECS_JSON = "{\"execs\":[]}";
-
-	private ScriptedServer server;
-
-	@AfterEach
-	void stop() {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
-
-	private void startServer() {
-		this.server = ScriptedServer.start("shutdown-agent-token", (request, response) -> {
-			String uri = request.uri();
-			if (uri.contains("/stream/execs/") && uri.contains("/io")) {
-				return ScriptedServer.endlessStream(response,
-						"{\"type\":\"stdout\",\"output\":\"x\",\"sequence\":1,\"timestamp\":\"2026-05-12T10:00:00Z\"}");
-			}
-			if (uri.contains("/stream/directories/watcher")) {
-				return ScriptedServer.endlessStream(response, "{\"type\":\"connected\"}");
-			}
-			if (uri.contains("/stream/ports")) {
-				return ScriptedServer.endlessStream(response, "{\"ports\":[]}");
-			}
-			if (uri.contains("/stream/execs")) {
-				return ScriptedServer.endlessStream(response, EXECS_JSON);
-			}
-			if (uri.endsWith("/sandboxes/slow001")) {
-				// Accepted, never answered: only the response timeout (60 s) would end it.
-				return Mono.never();
-			}
-			if (uri.endsWith("/sandboxes/busy001")) {
-				// Retried after the 30 s the server asks for.
-				return response.status(503).header("Retry-After", "30").send();
-			}
-			return ScriptedServer.json(response, 404, "{\"code\":\"NOT_FOUND\",\"message\":\"no route\"}");
-		});
-	}
+	/**
+	 * Every agent stream sends one event, then keep-alives forever; {@code slow001} is accepted and
+	 * never answered (only the response timeout, 60 s, would end it); {@code busy001} is retried
+	 * after the 30 s the server asks for.
+	 */
+	@RegisterExtension
+	final FakeSandboxExtension fake = FakeSandboxExtension.create()
+		.server((server) -> server.agentToken("shutdown-agent-token").agent(AgentResponses.endlessStreams()));
 
 	@Test
 	void closingTheClientEndsEveryCallAndStreamInFlightAndClosesEveryConnection() throws Exception {
-		startServer();
-		TogetherSandbox sdk = TogetherSandbox.builder().apiKey("shutdown-key").baseUrl(this.server.baseUrl()).build();
+		TogetherSandbox sdk = TogetherSandbox.builder().apiKey("shutdown-key").baseUrl(this.fake.server().baseUrl()).build();
 		InFlight inFlight = startEverything(sdk);
 
 		long started = System.nanoTime();
 		sdk.close();
 
 		inFlight.assertAllEndedWithin(WITHIN, started);
-		await().atMost(WITHIN).untilAsserted(() -> assertThat(this.server.openConnections()).isZero());
+		await().atMost(WITHIN).untilAsserted(() -> assertThat(this.fake.server().openConnections()).isZero());
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(WITHIN.plusMillis(500));
 		assertLaterCallsFailAtOnce(sdk);
 	}
 
 	@Test
 	void closingAClientOnAnApplicationConnectionPoolEndsItsCallsAndClosesTheirConnections() throws Exception {
-		startServer();
 		// The application's pool outlives the client; the client's calls must not.
 		WebClient.Builder application = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(HttpClient.create()));
 		TogetherSandbox sdk = TogetherSandbox.builder()
 			.apiKey("shutdown-key")
-			.baseUrl(this.server.baseUrl())
+			.baseUrl(this.fake.server().baseUrl())
 			.webClientBuilder(application)
 			.build();
 		InFlight inFlight = startEverything(sdk);
@@ -110,23 +80,22 @@ class ShutdownTest {
 		sdk.close();
 
 		inFlight.assertAllEndedWithin(WITHIN, started);
-		await().atMost(WITHIN).untilAsserted(() -> assertThat(this.server.inFlight()).isZero());
+		await().atMost(WITHIN).untilAsserted(() -> assertThat(this.fake.server().inFlight()).isZero());
 		assertLaterCallsFailAtOnce(sdk);
 	}
 
 	@Test
 	void closingTheReactiveClientIsTheSame() throws Exception {
-		startServer();
 		ReactiveTogetherSandbox sdk = ReactiveTogetherSandbox.builder()
 			.apiKey("shutdown-key")
-			.baseUrl(this.server.baseUrl())
+			.baseUrl(this.fake.server().baseUrl())
 			.build();
-		ReactiveSandbox sandbox = sdk.sandboxes().start(ScriptedServer.SANDBOX_ID).block(Duration.ofSeconds(10));
+		ReactiveSandbox sandbox = sdk.sandboxes().start(FakeSandboxServer.SANDBOX_ID).block(Duration.ofSeconds(10));
 		List<Throwable> errors = new CopyOnWriteArrayList<>();
 		List<Disposable> subscriptions = List.of(
 				sandbox.execs().streamList().subscribe(null, errors::add),
 				sdk.sandboxes().get("slow001").subscribe(null, errors::add));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.server.inFlight() == 2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.fake.server().inFlight() == 2);
 
 		sdk.close();
 
@@ -134,12 +103,12 @@ class ShutdownTest {
 		assertThat(errors).allSatisfy((error) -> assertThat(error).isInstanceOf(TogetherSandboxException.class)
 			.hasMessageEndingWith(": the client was closed"));
 		assertThat(subscriptions).allMatch(Disposable::isDisposed);
-		await().atMost(WITHIN).untilAsserted(() -> assertThat(this.server.openConnections()).isZero());
+		await().atMost(WITHIN).untilAsserted(() -> assertThat(this.fake.server().openConnections()).isZero());
 	}
 
 	/** Starts one of everything that can be in flight and waits until the server sees them all. */
 	private InFlight startEverything(TogetherSandbox sdk) {
-		Sandbox sandbox = sdk.sandboxes().start(ScriptedServer.SANDBOX_ID);
+		Sandbox sandbox = sdk.sandboxes().start(FakeSandboxServer.SANDBOX_ID);
 		ReactiveSandbox reactive = sandbox.reactive();
 		InFlight inFlight = new InFlight();
 		inFlight.subscribe(reactive.execs().streamOutput("exec-1"));
@@ -156,19 +125,19 @@ class ShutdownTest {
 		});
 		inFlight.block(() -> sdk.sandboxes().get("slow001").id());
 		// Five requests held open, plus the one retried after its 503.
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.server.inFlight() == 5
-				&& this.server.requests().contains("GET /api/v1/sandboxes/busy001"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.fake.server().inFlight() == 5
+				&& this.fake.server().requestLines().contains("GET /api/v1/sandboxes/busy001"));
 		return inFlight;
 	}
 
 	private void assertLaterCallsFailAtOnce(TogetherSandbox sdk) {
-		int requestsBefore = this.server.requests().size();
+		int requestsBefore = this.fake.server().requestLines().size();
 		long started = System.nanoTime();
 		Throwable error = catchThrowable(() -> sdk.sandboxes().get("abc123"));
 		assertThat(error).isInstanceOf(TogetherSandboxException.class)
 			.hasMessage("sandboxes.get for sandbox 'abc123': the client is closed");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
-		assertThat(this.server.requests()).hasSize(requestsBefore);
+		assertThat(this.fake.server().requestLines()).hasSize(requestsBefore);
 	}
 
 	/** What a test has in flight: reactive subscriptions and blocking calls on other threads. */

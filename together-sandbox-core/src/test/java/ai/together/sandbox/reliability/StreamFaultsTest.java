@@ -6,32 +6,31 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import ai.together.sandbox.ReactiveSandbox;
+import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecOutput;
-import ai.together.sandbox.files.ConnectedSandbox;
-import ai.together.sandbox.files.LocalAgentServer.Handler;
-import ai.together.sandbox.files.LocalAgentServer.Request;
-import ai.together.sandbox.files.LocalAgentServer;
+import ai.together.sandbox.testing.AgentResponses;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer.Handler;
 import io.netty.buffer.Unpooled;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-import static ai.together.sandbox.files.LocalAgentServer.events;
-import static ai.together.sandbox.files.LocalAgentServer.output;
-import static ai.together.sandbox.files.LocalAgentServer.sse;
+import static ai.together.sandbox.testing.AgentResponses.events;
+import static ai.together.sandbox.testing.AgentResponses.output;
+import static ai.together.sandbox.testing.AgentResponses.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,51 +46,28 @@ class StreamFaultsTest {
 
 	private static final String EXECS_JSON = "{\"execs\":[]}";
 
-	private LocalAgentServer server;
-
-	private ConnectedSandbox connected;
-
-	/** Responses the server is still sending on a connection the client has not closed. */
-	private final AtomicInteger inFlight = new AtomicInteger();
-
-	@AfterEach
-	void stop() {
-		if (this.connected != null) {
-			this.connected.close();
-		}
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
+	@RegisterExtension
+	final FakeSandboxExtension fake = TestClients.fakeSandbox()
+		.client((builder) -> builder.streamIdleTimeout(IDLE))
+		.verifyNothingInFlightAfterEach();
 
 	private ReactiveSandbox connect(Handler handler) {
-		return connect(handler, (builder) -> builder);
+		return this.fake.connect(handler).reactive();
 	}
 
 	private ReactiveSandbox connect(Handler handler, UnaryOperator<TogetherSandbox.Builder> customizer) {
-		this.server = LocalAgentServer.start((request, response) -> {
-			AtomicBoolean finished = new AtomicBoolean();
-			Runnable finish = () -> {
-				if (finished.compareAndSet(false, true)) {
-					this.inFlight.decrementAndGet();
-				}
-			};
-			this.inFlight.incrementAndGet();
-			// A response ends when the server has sent it all or when the client closes the
-			// connection; a stream that never ends can only end the second way.
-			request.onConnectionClosed(finish);
-			return Mono.from(handler.handle(request, response)).doFinally((signal) -> finish.run());
-		});
-		this.connected = ConnectedSandbox.connect(this.server.baseUrl(),
-				(builder) -> customizer.apply(builder.streamIdleTimeout(IDLE)));
-		return this.connected.reactive();
+		return this.fake.connect(handler, customizer).reactive();
 	}
 
-	/** Nothing is left streaming on the server: every connection cut short was closed. */
+	/**
+	 * Nothing is left streaming on the server: every connection cut short was closed. (The server
+	 * counts responses still being sent on a connection the client has not closed; a stream that
+	 * never ends can only end when its connection closes.)
+	 */
 	private void assertEveryAgentConnectionClosed() {
 		org.awaitility.Awaitility.await()
 			.atMost(Duration.ofSeconds(2))
-			.untilAsserted(() -> assertThat(this.inFlight).hasValue(0));
+			.untilAsserted(() -> assertThat(this.fake.server().inFlight()).isZero());
 	}
 
 	@Test
@@ -99,7 +75,7 @@ class StreamFaultsTest {
 		ReactiveSandbox sandbox = connect((request, response) -> sse(response)
 			.sendString(Flux.just(events(EXECS_JSON), "data: {\"execs\":[{\"id\":\"e1\",\"comm"))
 			.then()
-			.then(closeConnection(request)));
+			.then(request.closeConnection()));
 
 		StepVerifier.create(sandbox.execs().streamList())
 			.expectNextCount(1)
@@ -133,7 +109,7 @@ class StreamFaultsTest {
 				return sse(response).sendString(Flux.just(events(message(1)), events(message(2)),
 						third.substring(0, third.length() / 2)))
 					.then()
-					.then(closeConnection(request));
+					.then(request.closeConnection());
 			}
 			return sse(response).sendString(Flux.range(3, 4).map((sequence) -> events(message(sequence))));
 		});
@@ -142,7 +118,7 @@ class StreamFaultsTest {
 			.expectNext(1, 2, 3, 4, 5, 6)
 			.expectComplete()
 			.verify(Duration.ofSeconds(10));
-		assertThat(this.server.uris()).containsExactly("/api/v1/stream/execs/exec-1/io",
+		assertThat(this.fake.server().uris()).containsExactly("/api/v1/stream/execs/exec-1/io",
 				"/api/v1/stream/execs/exec-1/io?lastSequence=2");
 		assertEveryAgentConnectionClosed();
 	}
@@ -209,7 +185,7 @@ class StreamFaultsTest {
 			.expectNextCount(2)
 			.expectComplete()
 			.verify(Duration.ofSeconds(20));
-		assertThat(this.server.requests()).hasSize(1);
+		assertThat(this.fake.server().requests()).hasSize(1);
 	}
 
 	@Test
@@ -233,10 +209,10 @@ class StreamFaultsTest {
 			.expectNext(1, 2, 3, 4, 5, 6)
 			.expectComplete()
 			.verify(Duration.ofSeconds(20));
-		assertThat(this.server.uris()).hasSize(quietConnections + 1)
+		assertThat(this.fake.server().uris()).hasSize(quietConnections + 1)
 			.first()
 			.isEqualTo("/api/v1/stream/execs/exec-1/io");
-		assertThat(this.server.uris().subList(1, quietConnections + 1))
+		assertThat(this.fake.server().uris().subList(1, quietConnections + 1))
 			.containsOnly("/api/v1/stream/execs/exec-1/io?lastSequence=1");
 		assertEveryAgentConnectionClosed();
 	}
@@ -246,7 +222,7 @@ class StreamFaultsTest {
 		AtomicInteger connection = new AtomicInteger();
 		ReactiveSandbox sandbox = connect((request, response) -> {
 			if (request.path().equals("/api/v1/execs")) {
-				return LocalAgentServer.json(response, 201, "{\"id\":\"exec-1\",\"command\":\"sleep\",\"args\":[],"
+				return AgentResponses.json(response, 201, "{\"id\":\"exec-1\",\"command\":\"sleep\",\"args\":[],"
 						+ "\"status\":\"RUNNING\",\"pid\":7,\"interactive\":false,\"pty\":false}");
 			}
 			return (connection.incrementAndGet() < 3) ? sse(response).sendString(Flux.never())
@@ -337,10 +313,6 @@ class StreamFaultsTest {
 	/** Messages 1 to 6 of an exec, the sixth carrying exit code 0. */
 	private static String message(int sequence) {
 		return output(sequence, "stdout", "line " + sequence + "\n", (sequence == 6) ? 0 : null);
-	}
-
-	private static Mono<Void> closeConnection(Request request) {
-		return Mono.fromRunnable(() -> request.raw().withConnection((connection) -> connection.channel().close()));
 	}
 
 }

@@ -15,7 +15,7 @@ import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.retry.RetryListener;
-import ai.together.sandbox.sandboxes.SandboxJson;
+import ai.together.sandbox.testing.SandboxJson;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.jspecify.annotations.Nullable;

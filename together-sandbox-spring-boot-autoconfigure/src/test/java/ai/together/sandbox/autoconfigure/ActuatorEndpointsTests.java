@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import ai.together.sandbox.testing.SandboxJson;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,7 +57,7 @@ class ActuatorEndpointsTests {
 	void healthShowsTheContributorWithoutSecrets() throws Exception {
 		server.stubFor(get("/api/v1/sandboxes").willReturn(okJson("[]")));
 		server.stubFor(get("/api/v1/sandboxes/run001").willReturn(okJson(
-				TestSandboxes.sandbox("run001", "running", server.baseUrl() + "/agent/run001", AGENT_TOKEN))));
+				SandboxJson.sandbox("run001", "running", server.baseUrl() + "/agent/run001", AGENT_TOKEN))));
 		server.stubFor(get("/agent/run001/api/v1/ports").willReturn(okJson("{\"ports\":[]}")));
 		String health = fetch("/actuator/health");
 		assertThat(health).contains("\"togetherSandbox\"").contains("\"reachable\"");

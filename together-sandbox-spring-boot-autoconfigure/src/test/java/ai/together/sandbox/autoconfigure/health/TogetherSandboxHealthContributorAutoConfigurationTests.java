@@ -6,8 +6,8 @@ import java.net.ServerSocket;
 import java.util.Map;
 
 import ai.together.sandbox.autoconfigure.HermeticEnvironment;
-import ai.together.sandbox.autoconfigure.TestSandboxes;
 import ai.together.sandbox.autoconfigure.TogetherSandboxAutoConfiguration;
+import ai.together.sandbox.testing.SandboxJson;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -137,9 +137,9 @@ class TogetherSandboxHealthContributorAutoConfigurationTests {
 		String agent = server.baseUrl() + "/agent/";
 		server.stubFor(get("/api/v1/sandboxes").willReturn(okJson("[]")));
 		server.stubFor(get("/api/v1/sandboxes/run001")
-			.willReturn(okJson(TestSandboxes.sandbox("run001", "running", agent + "run001", AGENT_TOKEN))));
+			.willReturn(okJson(SandboxJson.sandbox("run001", "running", agent + "run001", AGENT_TOKEN))));
 		server.stubFor(get("/api/v1/sandboxes/stop01")
-			.willReturn(okJson(TestSandboxes.sandbox("stop01", "stopped", agent + "stop01", AGENT_TOKEN))));
+			.willReturn(okJson(SandboxJson.sandbox("stop01", "stopped", agent + "stop01", AGENT_TOKEN))));
 		server.stubFor(get("/api/v1/sandboxes/gone01").willReturn(aResponse().withStatus(404)));
 		server.stubFor(get("/agent/run001/api/v1/ports").willReturn(okJson("{\"ports\":[]}")));
 		this.contextRunner.withPropertyValues("together.sandbox.health.sandboxes=run001,stop01").run((context) -> {
@@ -165,7 +165,7 @@ class TogetherSandboxHealthContributorAutoConfigurationTests {
 		String agent = server.baseUrl() + "/agent/";
 		server.stubFor(get("/api/v1/sandboxes").willReturn(okJson("[]")));
 		server.stubFor(get("/api/v1/sandboxes/sick01")
-			.willReturn(okJson(TestSandboxes.sandbox("sick01", "running", agent + "sick01", AGENT_TOKEN))));
+			.willReturn(okJson(SandboxJson.sandbox("sick01", "running", agent + "sick01", AGENT_TOKEN))));
 		server.stubFor(get("/agent/sick01/api/v1/ports").willReturn(aResponse().withStatus(502)));
 		server.stubFor(get("/api/v1/sandboxes/gone01").willReturn(aResponse().withStatus(404)));
 		this.contextRunner.withPropertyValues("together.sandbox.health.sandboxes=sick01,gone01").run((context) -> {

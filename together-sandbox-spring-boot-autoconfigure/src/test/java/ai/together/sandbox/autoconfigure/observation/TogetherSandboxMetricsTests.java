@@ -2,12 +2,12 @@ package ai.together.sandbox.autoconfigure.observation;
 
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.autoconfigure.HermeticEnvironment;
-import ai.together.sandbox.autoconfigure.TestSandboxes;
 import ai.together.sandbox.autoconfigure.TogetherSandboxAutoConfiguration;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationContext;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
+import ai.together.sandbox.testing.SandboxJson;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.micrometer.common.KeyValues;
@@ -65,7 +65,7 @@ class TogetherSandboxMetricsTests {
 			.willSetStateTo("up"));
 		server.stubFor(get("/api/v1/sandboxes").inScenario("flaky")
 			.whenScenarioStateIs("up")
-			.willReturn(okJson("[" + TestSandboxes.sandbox("abc123", "running", null, null) + "]")));
+			.willReturn(okJson("[" + SandboxJson.sandbox("abc123", "running", null, null) + "]")));
 		server.stubFor(get("/api/v1/sandboxes/down01").willReturn(aResponse().withStatus(503)));
 		this.contextRunner.withPropertyValues("together.sandbox.api-key=test-key",
 				"together.sandbox.base-url=" + server.baseUrl())

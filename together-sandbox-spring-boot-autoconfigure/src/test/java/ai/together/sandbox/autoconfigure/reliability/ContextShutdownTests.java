@@ -19,8 +19,11 @@ import ai.together.sandbox.execs.ExecItem;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
-import org.junit.jupiter.api.AfterEach;
+import ai.together.sandbox.testing.AgentResponses;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
@@ -44,35 +47,33 @@ class ContextShutdownTests {
 
 	private static final Duration WITHIN = Duration.ofSeconds(2);
 
-	private StubServer server;
-
-	@AfterEach
-	void stop() {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
+	/**
+	 * Agent streams send one event, then keep-alives forever; {@code slow001} is never answered;
+	 * the list of sandboxes is empty.
+	 */
+	@RegisterExtension
+	final FakeSandboxExtension fake = FakeSandboxExtension.create()
+		.server((server) -> server.agentToken("shutdown-agent-token").agent(AgentResponses.endlessStreams()));
 
 	@Test
 	void closingTheContextEndsTheClientsCallsAndStreams() throws Exception {
-		this.server = new StubServer("shutdown-agent-token", false);
 		ConfigurableApplicationContext context = application("--together.sandbox.api-key=shutdown-key",
-				"--together.sandbox.base-url=" + this.server.baseUrl());
+				"--together.sandbox.base-url=" + this.fake.server().baseUrl());
 		TogetherSandbox sdk = context.getBean(TogetherSandbox.class);
-		Sandbox sandbox = sdk.sandboxes().start(StubServer.SANDBOX_ID);
+		Sandbox sandbox = sdk.sandboxes().start(FakeSandboxServer.SANDBOX_ID);
 		InFlight inFlight = new InFlight();
 		inFlight.subscribe(sandbox.reactive().execs().streamOutput("exec-1"));
 		inFlight.subscribe(sandbox.reactive().ports().streamList());
 		StreamResponse<List<ExecItem>> list = sandbox.execs().streamList();
 		inFlight.block(() -> list.stream().count());
 		inFlight.block(() -> sdk.sandboxes().get("slow001"));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.server.inFlight() == 4);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.fake.server().inFlight() == 4);
 
 		long started = System.nanoTime();
 		context.close();
 
 		inFlight.assertAllFailedWithin(WITHIN, started);
-		await().atMost(WITHIN).untilAsserted(() -> assertThat(this.server.inFlight()).isZero());
+		await().atMost(WITHIN).untilAsserted(() -> assertThat(this.fake.server().inFlight()).isZero());
 	}
 
 	@Test
@@ -100,11 +101,10 @@ class ContextShutdownTests {
 	@Test
 	void lifecycleBeansOfTheApplicationCanStillUseTheClientWhenTheyStop() {
 		// What the README advises for cleanup at shutdown: a SmartLifecycle above phase 0.
-		this.server = new StubServer("shutdown-agent-token", false);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(Application.class, CleanupOnStop.class)
 			.web(WebApplicationType.NONE)
 			.initializers(new HermeticEnvironment())
-			.run("--together.sandbox.api-key=shutdown-key", "--together.sandbox.base-url=" + this.server.baseUrl());
+			.run("--together.sandbox.api-key=shutdown-key", "--together.sandbox.base-url=" + this.fake.server().baseUrl());
 		CleanupOnStop cleanup = context.getBean(CleanupOnStop.class);
 
 		context.close();

@@ -13,6 +13,8 @@ import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.autoconfigure.HermeticEnvironment;
 import ai.together.sandbox.autoconfigure.TogetherSandboxConnectionDetails;
 import ai.together.sandbox.autoconfigure.TogetherSandboxProperties;
+import ai.together.sandbox.testing.AgentResponses;
+import ai.together.sandbox.testing.FakeSandboxServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "together.sandbox.api-key=" + SecretsInActuatorAndLogsTests.API_KEY,
 				"TOGETHER_API_KEY=" + SecretsInActuatorAndLogsTests.API_KEY,
-				"together.sandbox.health.sandboxes=" + StubServer.SANDBOX_ID,
+				"together.sandbox.health.sandboxes=" + FakeSandboxServer.SANDBOX_ID,
 				"management.endpoints.web.exposure.include=*", "management.endpoint.health.show-details=always",
 				"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
 				"logging.level.ai.together=DEBUG", "logging.level.reactor.netty=DEBUG",
@@ -58,7 +60,10 @@ class SecretsInActuatorAndLogsTests {
 
 	private static final List<String> SECRETS = List.of(API_KEY, AGENT_TOKEN, "3d9b61f0e2", "c47a0e5b18");
 
-	private static final StubServer server = new StubServer(AGENT_TOKEN, false);
+	private static final FakeSandboxServer server = FakeSandboxServer.builder()
+		.agentToken(AGENT_TOKEN)
+		.agent(AgentResponses.endlessStreams())
+		.start();
 
 	@LocalServerPort
 	private int port;
@@ -85,7 +90,7 @@ class SecretsInActuatorAndLogsTests {
 	@Test
 	void noEndpointToStringOrLogLineShowsTheKeyOrTheToken(CapturedOutput output) throws Exception {
 		List<String> texts = new ArrayList<>();
-		try (Sandbox sandbox = this.sdk.sandboxes().start(StubServer.SANDBOX_ID)) {
+		try (Sandbox sandbox = this.sdk.sandboxes().start(FakeSandboxServer.SANDBOX_ID)) {
 			sandbox.ports().list();
 			try (var ports = sandbox.ports().streamList()) {
 				assertThat(ports.iterator().next()).isEmpty();

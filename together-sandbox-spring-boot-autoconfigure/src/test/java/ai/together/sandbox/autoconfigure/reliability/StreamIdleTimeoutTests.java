@@ -12,8 +12,11 @@ import ai.together.sandbox.autoconfigure.HermeticEnvironment;
 import ai.together.sandbox.autoconfigure.TogetherSandboxAutoConfiguration;
 import ai.together.sandbox.autoconfigure.TogetherSandboxProperties;
 import ai.together.sandbox.errors.HttpException;
-import org.junit.jupiter.api.AfterEach;
+import ai.together.sandbox.testing.AgentResponses;
+import ai.together.sandbox.testing.FakeSandboxExtension;
+import ai.together.sandbox.testing.FakeSandboxServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -31,14 +34,10 @@ class StreamIdleTimeoutTests {
 		.withInitializer(new HermeticEnvironment())
 		.withConfiguration(AutoConfigurations.of(TogetherSandboxAutoConfiguration.class));
 
-	private StubServer server;
-
-	@AfterEach
-	void stop() {
-		if (this.server != null) {
-			this.server.close();
-		}
-	}
+	/** Agent streams send one event, then nothing at all. */
+	@RegisterExtension
+	final FakeSandboxExtension fake = FakeSandboxExtension.create()
+		.server((server) -> server.agentToken("idle-agent-token").agent(AgentResponses.stalledStreams()));
 
 	@Test
 	void defaultsToTheClientsDefault() {
@@ -48,12 +47,11 @@ class StreamIdleTimeoutTests {
 
 	@Test
 	void aStalledStreamEndsAfterTheConfiguredIdleTimeout() {
-		this.server = new StubServer("idle-agent-token", true);
 		this.contextRunner
-			.withPropertyValues("together.sandbox.api-key=idle-key", "together.sandbox.base-url=" + this.server.baseUrl(),
+			.withPropertyValues("together.sandbox.api-key=idle-key", "together.sandbox.base-url=" + this.fake.server().baseUrl(),
 					"together.sandbox.stream-idle-timeout=300ms")
 			.run((context) -> {
-				try (Sandbox sandbox = context.getBean(TogetherSandbox.class).sandboxes().start(StubServer.SANDBOX_ID)) {
+				try (Sandbox sandbox = context.getBean(TogetherSandbox.class).sandboxes().start(FakeSandboxServer.SANDBOX_ID)) {
 					long started = System.nanoTime();
 					List<Object> received = new CopyOnWriteArrayList<>();
 					Throwable error = catchThrowable(() -> sandbox.reactive()
@@ -73,7 +71,7 @@ class StreamIdleTimeoutTests {
 			});
 		org.awaitility.Awaitility.await()
 			.atMost(Duration.ofSeconds(2))
-			.untilAsserted(() -> assertThat(this.server.inFlight()).isZero());
+			.untilAsserted(() -> assertThat(this.fake.server().inFlight()).isZero());
 	}
 
 }

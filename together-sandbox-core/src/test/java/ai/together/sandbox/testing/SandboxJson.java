@@ -1,6 +1,6 @@
-package ai.together.sandbox.sandboxes;
+package ai.together.sandbox.testing;
 
-import ai.together.sandbox.Sandbox;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Management API response bodies for tests.
@@ -11,14 +11,14 @@ public final class SandboxJson {
 	}
 
 	/**
-	 * A complete Sandbox JSON object (all 29 required keys).
+	 * A complete Sandbox JSON object (all 29 required keys), as the management API returns it.
 	 * @param id the id
 	 * @param status the status
 	 * @param agentUrl the agent URL, or null
 	 * @param agentToken the agent token, or null
 	 * @return the JSON
 	 */
-	public static String sandbox(String id, String status, String agentUrl, String agentToken) {
+	public static String sandbox(String id, String status, @Nullable String agentUrl, @Nullable String agentToken) {
 		return """
 				{"id":"%s","project_id":"proj-1","status":"%s","ephemeral":false,"cluster_name":"eu-1",
 				 "current_version_number":1,"next_version_number":2,"millicpu":1000,"gpu":0,
@@ -31,7 +31,7 @@ public final class SandboxJson {
 				""".formatted(id, status, quoted(agentToken), quoted(agentUrl));
 	}
 
-	private static String quoted(String value) {
+	private static String quoted(@Nullable String value) {
 		return (value != null) ? "\"" + value + "\"" : "null";
 	}
 
