@@ -9,10 +9,10 @@ import java.util.function.DoubleSupplier;
 import java.util.function.UnaryOperator;
 
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.internal.Args;
-import ai.together.sandbox.internal.ClientContext;
-import ai.together.sandbox.internal.HttpTransport;
-import ai.together.sandbox.internal.RetryEngine;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.http.HttpTransport;
+import ai.together.sandbox.internal.http.RetryEngine;
+import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.retry.RetryListener;

@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.Objects;
 
 import ai.together.sandbox.errors.SandboxLifecycleException;
-import ai.together.sandbox.internal.ApiCall;
-import ai.together.sandbox.internal.Args;
-import ai.together.sandbox.internal.ClientContext;
-import ai.together.sandbox.internal.Json;
-import ai.together.sandbox.internal.PathEncoder;
-import ai.together.sandbox.internal.Repr;
+import ai.together.sandbox.internal.http.ApiCall;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.json.Json;
+import ai.together.sandbox.internal.util.Args;
+import ai.together.sandbox.internal.util.PathEncoder;
+import ai.together.sandbox.internal.util.Repr;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import ai.together.sandbox.sandboxes.SandboxStatus;
@@ -38,11 +38,7 @@ public final class ReactiveSandboxes {
 
 	private final ClientContext context;
 
-	/**
-	 * Creates the namespace; applications get it from the client.
-	 * @param context the client context
-	 */
-	public ReactiveSandboxes(ClientContext context) {
+	ReactiveSandboxes(ClientContext context) {
 		this.context = Objects.requireNonNull(context, "context");
 	}
 

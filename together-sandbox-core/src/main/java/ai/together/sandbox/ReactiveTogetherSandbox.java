@@ -4,7 +4,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
-import ai.together.sandbox.internal.ClientContext;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.snapshots.DefaultReactiveSnapshots;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.snapshots.ReactiveSnapshots;
 
@@ -37,7 +38,7 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 	ReactiveTogetherSandbox(ClientContext context) {
 		this.context = Objects.requireNonNull(context, "context");
 		this.sandboxes = new ReactiveSandboxes(context);
-		this.snapshots = new ReactiveSnapshots(context);
+		this.snapshots = new DefaultReactiveSnapshots(context);
 	}
 
 	/**

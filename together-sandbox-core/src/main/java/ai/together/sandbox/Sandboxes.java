@@ -17,11 +17,7 @@ public final class Sandboxes {
 
 	private final ReactiveSandboxes reactive;
 
-	/**
-	 * Creates the blocking view; applications get it from the client.
-	 * @param reactive the reactive namespace
-	 */
-	public Sandboxes(ReactiveSandboxes reactive) {
+	Sandboxes(ReactiveSandboxes reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
 	}
 

@@ -3,6 +3,7 @@ package ai.together.sandbox;
 import java.util.Objects;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
+import ai.together.sandbox.internal.snapshots.DefaultSnapshots;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.snapshots.Snapshots;
 
@@ -37,7 +38,7 @@ public final class TogetherSandbox implements AutoCloseable {
 	TogetherSandbox(ReactiveTogetherSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
 		this.sandboxes = new Sandboxes(reactive.sandboxes());
-		this.snapshots = new Snapshots(reactive.snapshots());
+		this.snapshots = new DefaultSnapshots(reactive.snapshots());
 	}
 
 	/**

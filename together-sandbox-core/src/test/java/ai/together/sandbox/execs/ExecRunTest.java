@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.together.sandbox.TestClients;
-import ai.together.sandbox.internal.Json;
+import ai.together.sandbox.internal.json.Json;
 import ai.together.sandbox.testing.FakeSandboxExtension;
 import ai.together.sandbox.testing.FakeSandboxServer.Request;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.internal.Json;
+import ai.together.sandbox.internal.json.Json;
 import ai.together.sandbox.testing.FakeSandboxExtension;
 import ai.together.sandbox.testing.FakeSandboxServer.Request;
 import org.junit.jupiter.api.BeforeEach;

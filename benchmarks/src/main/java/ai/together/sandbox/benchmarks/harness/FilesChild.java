@@ -15,7 +15,7 @@ import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.benchmarks.stub.AgentStub;
 import ai.together.sandbox.files.FileContent;
-import ai.together.sandbox.internal.Json;
+import ai.together.sandbox.internal.json.Json;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JsonParser;

@@ -14,8 +14,8 @@ import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.benchmarks.stub.AgentStub;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.execs.ExecOutput;
-import ai.together.sandbox.internal.Json;
-import ai.together.sandbox.internal.SseDecoder;
+import ai.together.sandbox.internal.json.Json;
+import ai.together.sandbox.internal.sse.SseDecoder;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
