@@ -21,8 +21,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * A connected, running sandbox in the reactive style, returned by
- * {@link ReactiveSandboxes#start(String)}. It talks to the sandbox's agent API with the agent
- * token of its start.
+ * {@link ReactiveSandboxes#start(String)} and {@link ReactiveSandboxes#connect(String)}. It talks
+ * to the sandbox's agent API with the agent token the management API reported.
  * <p>
  * {@link #close()} releases what this handle holds on the client side; it never stops the VM:
  * call {@link #shutdown()} or {@link #hibernate()} for that.
@@ -138,7 +138,8 @@ public final class ReactiveSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the sandbox as it was when it settled after the start (the {@code wait} response).
+	 * Returns the sandbox as it was when it settled after the start (the {@code wait} response),
+	 * or as reported when this handle connected to it.
 	 * @return the VM info
 	 */
 	public SandboxInfo vmInfo() {

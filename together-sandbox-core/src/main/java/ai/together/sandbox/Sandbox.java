@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A connected, running sandbox in the blocking style, returned by
- * {@link Sandboxes#start(String)}. The blocking view of a {@link ReactiveSandbox}: both share one
- * connection.
+ * {@link Sandboxes#start(String)} and {@link Sandboxes#connect(String)}. The blocking view of a
+ * {@link ReactiveSandbox}: both share one connection.
  * <p>
  * {@link #close()} releases what this handle holds on the client side; it never stops the VM:
  * call {@link #shutdown()} or {@link #hibernate()} for that. <pre>{@code
@@ -124,7 +124,8 @@ public final class Sandbox implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the sandbox as it was when it settled after the start (the {@code wait} response).
+	 * Returns the sandbox as it was when it settled after the start (the {@code wait} response),
+	 * or as reported when this handle connected to it.
 	 * @return the VM info
 	 */
 	public SandboxInfo vmInfo() {

@@ -4,17 +4,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
-import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecItem;
 import ai.together.sandbox.execs.ExecOutput;
-import ai.together.sandbox.execs.ExecOutputType;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.execs.ExecResult;
-import ai.together.sandbox.execs.ExecTimeoutException;
 import ai.together.sandbox.execs.ReactiveSandboxExecs;
 import ai.together.sandbox.internal.agent.AgentConnection;
 import ai.together.sandbox.internal.agent.AgentStreams;
@@ -27,7 +22,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 import tools.jackson.databind.JavaType;
 
 import org.springframework.http.HttpMethod;
@@ -37,10 +31,6 @@ import org.springframework.http.HttpMethod;
  * hands it to the transport.
  */
 public final class DefaultReactiveSandboxExecs implements ReactiveSandboxExecs {
-
-	private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(100);
-
-	private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
 
 	private static final JavaType EXEC_OUTPUT = Json.mapper().constructType(ExecOutput.class);
 
@@ -123,22 +113,9 @@ public final class DefaultReactiveSandboxExecs implements ReactiveSandboxExecs {
 	public Flux<ExecOutput> streamOutput(String id, @Nullable Integer lastSequence) {
 		Args.id(id, "id");
 		String context = idContext(id);
-		return this.streams.scoped(Flux.defer(() -> {
-			Position position = new Position(lastSequence);
-			Flux<ExecOutput> connection = Flux.defer(() -> this.streams.<ExecOutput>unscoped("execs.streamOutput",
-					context, outputStreamPath(id, position.last), EXEC_OUTPUT))
-				// An idle stream may be a dead connection: reconnect at once, from the last message
-				// delivered. This is not counted against the reconnect limit below, so a command
-				// that prints nothing for hours is not given up on; each such reconnect has waited
-				// a whole idle timeout, so it can never loop fast.
-				.retryWhen(Retry.indefinitely().filter(DefaultReactiveSandboxExecs::isIdleTimeout));
-			return connection.filter(position::isNew)
-				.doOnNext(position::advance)
-				// Ending without the exit message is a dropped connection: reconnect.
-				.concatWith(Mono.error(PrematureEnd::new))
-				.retryWhen(reconnects(context, position))
-				.takeUntil(ExecOutput::isExit);
-		}));
+		return this.streams.scoped(Flux.defer(() -> new OutputResume(context, lastSequence)
+			.resume((last) -> this.streams.<ExecOutput>unscoped("execs.streamOutput", context,
+					outputStreamPath(id, last), EXEC_OUTPUT))));
 	}
 
 	@Override
@@ -183,70 +160,18 @@ public final class DefaultReactiveSandboxExecs implements ReactiveSandboxExecs {
 			AtomicReference<@Nullable String> createdId = new AtomicReference<>();
 			Mono<ExecResult> completion = create(request).flatMap((exec) -> {
 				createdId.set(exec.id());
-				return collect(exec.id(), started);
+				return RunCollector.collect(streamOutput(exec.id(), null), "execs.run " + idContext(exec.id()),
+						exec.id(), started, this.streams::isClosed);
 			});
-			return completion.timeout(timeout, Mono.defer(() -> timedOut(request, createdId.get(), timeout)));
+			return completion.timeout(timeout,
+					Mono.defer(() -> RunTimeout.kill(request, createdId.get(), timeout, this::delete)));
 		});
-	}
-
-	private Mono<ExecResult> collect(String id, long started) {
-		return streamOutput(id, null).reduce(new OutputCollector(), OutputCollector::add).flatMap((collected) -> {
-			Integer exitCode = collected.exitCode;
-			if (exitCode == null) {
-				String why = this.streams.isClosed() ? "the sandbox was closed" : "the output stream ended";
-				return Mono.error(new TogetherSandboxException(
-						"execs.run " + idContext(id) + ": " + why + " before the command exited"));
-			}
-			Duration duration = Duration.ofNanos(collected.exitNanos - started);
-			return Mono.just(new ExecResult(id, exitCode, collected.stdout.toString(), collected.stderr.toString(),
-					duration));
-		});
-	}
-
-	private Mono<ExecResult> timedOut(ExecRequest request, @Nullable String id, Duration timeout) {
-		String subject = (id != null) ? "exec " + Repr.quote(id) + " (" + Repr.quote(request.command()) + ")"
-				: Repr.quote(request.command());
-		ExecTimeoutException error = new ExecTimeoutException("execs.run: " + subject + " did not exit within "
-				+ timeout + ((id != null) ? "; the exec was deleted" : "; the exec had not been created yet"), id,
-				timeout);
-		if (id == null) {
-			return Mono.error(error);
-		}
-		// Kill the process rather than leave it running unobserved; keep a failure to do so.
-		return delete(id).onErrorResume((deleteError) -> {
-			error.addSuppressed(deleteError);
-			return Mono.empty();
-		}).then(Mono.error(error));
 	}
 
 	private Mono<ExecItem> sendInput(String operation, String id, String type, String input) {
 		ApiCall call = this.agent.call(operation, idContext(id), HttpMethod.POST, execPath(id) + "/io")
 			.withJson(Map.of("type", type, "input", input));
 		return this.agent.transport().call(call, ExecItem.class);
-	}
-
-	private static Retry reconnects(String context, Position position) {
-		return Retry.backoff(MAX_CONSECUTIVE_RECONNECTS, FIRST_RECONNECT_DELAY)
-			.maxBackoff(MAX_RECONNECT_DELAY)
-			// Count only reconnects in a row: receiving a message resets the budget.
-			.transientErrors(true)
-			.filter(DefaultReactiveSandboxExecs::isDroppedConnection)
-			.onRetryExhaustedThrow((spec, signal) -> new TogetherSandboxException("execs.streamOutput " + context
-					+ ": the connection dropped and " + MAX_CONSECUTIVE_RECONNECTS
-					+ " reconnects in a row brought no new output (last sequence delivered: " + position.last
-					+ "); last failure: " + signal.failure().getMessage(),
-					signal.failure()));
-	}
-
-	private static boolean isIdleTimeout(Throwable error) {
-		// Streams have no response timeout: a timeout on one is its idle timeout.
-		return error instanceof HttpException http && http.isTransportFailure()
-				&& http.getCause() instanceof TimeoutException;
-	}
-
-	private static boolean isDroppedConnection(Throwable error) {
-		return error instanceof PrematureEnd
-				|| (error instanceof HttpException http && http.isTransportFailure());
 	}
 
 	private static String execPath(String id) {
@@ -264,59 +189,6 @@ public final class DefaultReactiveSandboxExecs implements ReactiveSandboxExecs {
 
 	private static String idContext(String id) {
 		return Repr.context("id", id);
-	}
-
-	/** Where an output stream is: the last sequence number delivered. */
-	private static final class Position {
-
-		private volatile @Nullable Integer last;
-
-		Position(@Nullable Integer start) {
-			this.last = start;
-		}
-
-		boolean isNew(ExecOutput output) {
-			Integer current = this.last;
-			return current == null || output.sequence() > current;
-		}
-
-		void advance(ExecOutput output) {
-			this.last = output.sequence();
-		}
-
-	}
-
-	/** The server ended an output stream before the exit message. */
-	private static final class PrematureEnd extends TogetherSandboxException {
-
-		private static final long serialVersionUID = 1L;
-
-		PrematureEnd() {
-			super("the server ended the output stream before the exit message");
-		}
-
-	}
-
-	/** Accumulates the output of {@code run}. */
-	private static final class OutputCollector {
-
-		private final StringBuilder stdout = new StringBuilder();
-
-		private final StringBuilder stderr = new StringBuilder();
-
-		private @Nullable Integer exitCode;
-
-		private long exitNanos;
-
-		OutputCollector add(ExecOutput output) {
-			(ExecOutputType.STDERR.equals(output.type()) ? this.stderr : this.stdout).append(output.output());
-			if (output.exitCode() != null) {
-				this.exitCode = output.exitCode();
-				this.exitNanos = System.nanoTime();
-			}
-			return this;
-		}
-
 	}
 
 	/** The API's {@code ExecListResponse}. */

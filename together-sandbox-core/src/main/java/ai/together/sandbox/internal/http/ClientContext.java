@@ -2,8 +2,10 @@ package ai.together.sandbox.internal.http;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
+import ai.together.sandbox.retry.RetryConfig;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpMethod;
@@ -135,6 +137,24 @@ public final class ClientContext implements AutoCloseable {
 			return base + path.substring(1);
 		}
 		return (baseSlash || pathSlash) ? base + path : base + "/" + path;
+	}
+
+	/**
+	 * Returns a context for a client derived from this one: same origin, Docker CLI and
+	 * connection pool, its own credential, retries, timeouts and extra headers. Closing it ends
+	 * only what is in flight through it; closing this context closes it too.
+	 * @param apiKey the API key of the derived client
+	 * @param retry its retry configuration
+	 * @param responseTimeout its response timeout of non-streaming calls
+	 * @param lifecycleTimeout its response timeout of the lifecycle {@code wait} call
+	 * @param headers the headers it adds to every request
+	 * @return the derived context
+	 */
+	public ClientContext derive(String apiKey, RetryConfig retry, Duration responseTimeout, Duration lifecycleTimeout,
+			Map<String, String> headers) {
+		HttpTransport derived = this.transport.derive(this.transport.retryEngine().withConfig(retry), responseTimeout,
+				headers);
+		return new ClientContext(apiKey, this.origin, derived, lifecycleTimeout, this.dockerExecutable);
 	}
 
 	@Override

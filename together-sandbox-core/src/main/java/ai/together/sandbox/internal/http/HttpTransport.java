@@ -3,6 +3,9 @@ package ai.together.sandbox.internal.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -83,6 +86,11 @@ public final class HttpTransport implements AutoCloseable {
 
 	private final @Nullable Duration streamIdleTimeout;
 
+	private final Map<String, String> headers;
+
+	/** The transport this one was derived from (its closing closes this one), or {@code null}. */
+	private final @Nullable HttpTransport parent;
+
 	/** Emits once, on close: every call and stream in flight races against it. */
 	private final Sinks.One<Boolean> closed = Sinks.one();
 
@@ -135,6 +143,14 @@ public final class HttpTransport implements AutoCloseable {
 			@Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
 			@Nullable TogetherSandboxClientObservationConvention observationConvention,
 			@Nullable Duration streamIdleTimeout) {
+		this(webClient, retryEngine, responseTimeout, ownedResources, observationRegistry, observationConvention,
+				streamIdleTimeout, Map.of(), null);
+	}
+
+	private HttpTransport(WebClient webClient, RetryEngine retryEngine, Duration responseTimeout,
+			@Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
+			@Nullable TogetherSandboxClientObservationConvention observationConvention,
+			@Nullable Duration streamIdleTimeout, Map<String, String> headers, @Nullable HttpTransport parent) {
 		this.streamIdleTimeout = streamIdleTimeout;
 		this.webClient = Objects.requireNonNull(webClient, "webClient");
 		this.retryEngine = Objects.requireNonNull(retryEngine, "retryEngine");
@@ -142,6 +158,53 @@ public final class HttpTransport implements AutoCloseable {
 		this.ownedResources = ownedResources;
 		this.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry");
 		this.observationConvention = observationConvention;
+		this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+		this.parent = parent;
+	}
+
+	/**
+	 * Returns a transport over the same {@code WebClient}, and so the same connection pool, with
+	 * its own retry engine, response timeout and extra request headers. Closing it ends only the
+	 * calls and streams in flight through it and never releases the pool; closing this transport
+	 * closes it too.
+	 * @param retryEngine the retry engine of the derived transport
+	 * @param responseTimeout its default response timeout of non-streaming calls
+	 * @param headers the headers it adds to every request (the call's own headers win)
+	 * @return the derived transport
+	 */
+	public HttpTransport derive(RetryEngine retryEngine, Duration responseTimeout, Map<String, String> headers) {
+		return new HttpTransport(this.webClient, retryEngine, responseTimeout, null, this.observationRegistry,
+				this.observationConvention, this.streamIdleTimeout, headers, this);
+	}
+
+	/**
+	 * Returns the default response timeout of non-streaming calls.
+	 * @return the timeout
+	 */
+	public Duration responseTimeout() {
+		return this.responseTimeout;
+	}
+
+	/**
+	 * Returns the headers added to every request.
+	 * @return the headers in the order they were set, unmodifiable
+	 */
+	public Map<String, String> headers() {
+		return this.headers;
+	}
+
+	/**
+	 * Whether this transport, or the one it was derived from, is closed.
+	 * @return {@code true} once closed
+	 */
+	public boolean isClosed() {
+		return this.isClosed || (this.parent != null && this.parent.isClosed());
+	}
+
+	/** Emits when this transport, or the one it was derived from, is closed. */
+	private Mono<Boolean> closedSignal() {
+		return (this.parent != null) ? Mono.firstWithSignal(this.closed.asMono(), this.parent.closedSignal())
+				: this.closed.asMono();
 	}
 
 	/**
@@ -320,26 +383,26 @@ public final class HttpTransport implements AutoCloseable {
 	 */
 	private <T> Mono<T> untilClosed(ApiCall call, Mono<T> work) {
 		return Mono.defer(() -> {
-			if (this.isClosed) {
+			if (isClosed()) {
 				return Mono.error(closedFailure(call, "is closed"));
 			}
 			// Without this, closing the client would leave calls in flight until their response
 			// timeout, and calls made after close would wait for a pool that no longer serves.
 			return Mono.firstWithSignal(work,
-					this.closed.asMono().then(Mono.error(() -> closedFailure(call, "was closed"))));
+					closedSignal().then(Mono.error(() -> closedFailure(call, "was closed"))));
 		});
 	}
 
 	private Flux<DataBuffer> untilClosed(ApiCall call, Flux<DataBuffer> work) {
 		return Flux.defer(() -> {
-			if (this.isClosed) {
+			if (isClosed()) {
 				return Flux.error(closedFailure(call, "is closed"));
 			}
 			AtomicBoolean interrupted = new AtomicBoolean();
 			// A stream ends with an error rather than quietly: its consumer must not take a stream
 			// cut short by close() for one the server completed (an exec output stream would
 			// otherwise try to reconnect).
-			return work.takeUntilOther(this.closed.asMono().doOnNext((value) -> interrupted.set(true)))
+			return work.takeUntilOther(closedSignal().doOnNext((value) -> interrupted.set(true)))
 				.concatWith(Mono.defer(() -> interrupted.get() ? Mono.error(closedFailure(call, "was closed"))
 						: Mono.empty()));
 		});
@@ -354,6 +417,8 @@ public final class HttpTransport implements AutoCloseable {
 		WebClient.RequestBodySpec spec = this.webClient.method(call.method())
 			.uri(call.uri())
 			.headers((headers) -> {
+				// The call's own headers (Accept of a stream) win over the client's extra ones.
+				this.headers.forEach(headers::set);
 				call.headers().forEach(headers::set);
 				headers.setBearerAuth(call.bearerToken());
 			});

@@ -1,5 +1,6 @@
 package ai.together.sandbox.internal.util;
 
+import java.time.Duration;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -121,6 +122,40 @@ public final class Args {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException(name + " must be a UUID, was " + Repr.quote(value), ex);
 		}
+	}
+
+	/**
+	 * Checks that a duration is positive.
+	 * @param value the value
+	 * @param name the parameter name
+	 * @return the value
+	 */
+	public static Duration positive(@Nullable Duration value, String name) {
+		notNull(value, name);
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(name + " must be positive, was " + value);
+		}
+		return value;
+	}
+
+	/**
+	 * Checks a credential sent as a bearer token: present, not blank, free of whitespace and
+	 * control characters. The message never echoes the value.
+	 * @param value the value
+	 * @param name the parameter name
+	 * @return the value
+	 */
+	public static String credential(@Nullable String value, String name) {
+		notNull(value, name);
+		if (value.isBlank()) {
+			throw new IllegalArgumentException(name + " must not be blank");
+		}
+		for (int i = 0; i < value.length(); i++) {
+			if (Character.isISOControl(value.charAt(i)) || Character.isWhitespace(value.charAt(i))) {
+				throw new IllegalArgumentException(name + " must not contain whitespace or control characters");
+			}
+		}
+		return value;
 	}
 
 	/**
