@@ -11,7 +11,7 @@ import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.sandboxes.SandboxInfo;
-import ai.together.sandbox.sandboxes.SandboxJson;
+import ai.together.sandbox.testing.SandboxJson;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
