@@ -138,7 +138,7 @@ class BadInputTest {
 			case "alias" -> "app@v1";
 			case "apiKey" -> "key";
 			case "baseUrl" -> server.baseUrl();
-			case "info" -> this.connected.sandbox().vmInfo();
+			case "info" -> this.fake.sandbox().vmInfo();
 			default -> throw new AssertionError("BadInputTest does not know parameter '" + parameter.getName() + "' of "
 					+ parameter.getDeclaringExecutable() + ": add it to valid() and badValues()");
 		};
