@@ -9,10 +9,10 @@ import java.util.function.DoubleSupplier;
 import java.util.function.UnaryOperator;
 
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.internal.Args;
-import ai.together.sandbox.internal.ClientContext;
-import ai.together.sandbox.internal.HttpTransport;
-import ai.together.sandbox.internal.RetryEngine;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.http.HttpTransport;
+import ai.together.sandbox.internal.http.RetryEngine;
+import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.retry.RetryListener;
@@ -151,7 +151,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	 * @return this builder
 	 */
 	public B responseTimeout(Duration responseTimeout) {
-		this.responseTimeout = positive(responseTimeout, "responseTimeout");
+		this.responseTimeout = Args.positive(responseTimeout, "responseTimeout");
 		return self();
 	}
 
@@ -162,7 +162,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	 * @return this builder
 	 */
 	public B lifecycleTimeout(Duration lifecycleTimeout) {
-		this.lifecycleTimeout = positive(lifecycleTimeout, "lifecycleTimeout");
+		this.lifecycleTimeout = Args.positive(lifecycleTimeout, "lifecycleTimeout");
 		return self();
 	}
 
@@ -175,7 +175,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	 * @return this builder
 	 */
 	public B connectTimeout(Duration connectTimeout) {
-		this.connectTimeout = positive(connectTimeout, "connectTimeout");
+		this.connectTimeout = Args.positive(connectTimeout, "connectTimeout");
 		return self();
 	}
 
@@ -208,7 +208,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	 * @return this builder
 	 */
 	public B streamIdleTimeout(Duration streamIdleTimeout) {
-		this.streamIdleTimeout = positive(streamIdleTimeout, "streamIdleTimeout");
+		this.streamIdleTimeout = Args.positive(streamIdleTimeout, "streamIdleTimeout");
 		return self();
 	}
 
@@ -308,13 +308,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 			throw new IllegalArgumentException(
 					"apiKey must be provided or the " + API_KEY_ENV + " environment variable must be set");
 		}
-		for (int i = 0; i < key.length(); i++) {
-			if (Character.isISOControl(key.charAt(i)) || Character.isWhitespace(key.charAt(i))) {
-				// Never echo the key itself.
-				throw new IllegalArgumentException("apiKey must not contain whitespace or control characters");
-			}
-		}
-		return key;
+		return Args.credential(key, "apiKey");
 	}
 
 	private String resolveBaseUrl() {
@@ -353,14 +347,6 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	private static String shown(String url) {
 		// An exception message (and so a log line) must not carry a megabyte of bad input.
 		return (url.length() > 200) ? url.substring(0, 200) + "… (" + url.length() + " characters)" : url;
-	}
-
-	private static Duration positive(Duration value, String name) {
-		Args.notNull(value, name);
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(name + " must be positive, was " + value);
-		}
-		return value;
 	}
 
 }

@@ -6,10 +6,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import ai.together.sandbox.execs.ReactiveSandboxExecs;
 import ai.together.sandbox.files.ReactiveSandboxDirectories;
 import ai.together.sandbox.files.ReactiveSandboxFiles;
-import ai.together.sandbox.internal.AgentConnection;
-import ai.together.sandbox.internal.AgentStreams;
-import ai.together.sandbox.internal.Args;
-import ai.together.sandbox.internal.ClientContext;
+import ai.together.sandbox.internal.agent.AgentConnection;
+import ai.together.sandbox.internal.agent.AgentStreams;
+import ai.together.sandbox.internal.agent.DefaultReactiveSandboxDirectories;
+import ai.together.sandbox.internal.agent.DefaultReactiveSandboxFiles;
+import ai.together.sandbox.internal.agent.DefaultReactiveSandboxPorts;
+import ai.together.sandbox.internal.execs.DefaultReactiveSandboxExecs;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.ports.ReactiveSandboxPorts;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.jspecify.annotations.Nullable;
@@ -17,8 +21,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * A connected, running sandbox in the reactive style, returned by
- * {@link ReactiveSandboxes#start(String)}. It talks to the sandbox's agent API with the agent
- * token of its start.
+ * {@link ReactiveSandboxes#start(String)} and {@link ReactiveSandboxes#connect(String)}. It talks
+ * to the sandbox's agent API with the agent token the management API reported.
  * <p>
  * {@link #close()} releases what this handle holds on the client side; it never stops the VM:
  * call {@link #shutdown()} or {@link #hibernate()} for that.
@@ -55,10 +59,10 @@ public final class ReactiveSandbox implements AutoCloseable {
 		this.agent = new AgentConnection(vmInfo.id(), Objects.requireNonNull(vmInfo.agentUrl()),
 				Objects.requireNonNull(vmInfo.agentToken()), context.transport());
 		this.streams = new AgentStreams(this.agent);
-		this.files = new ReactiveSandboxFiles(this.agent, this.streams);
-		this.directories = new ReactiveSandboxDirectories(this.agent);
-		this.execs = new ReactiveSandboxExecs(this.agent, this.streams);
-		this.ports = new ReactiveSandboxPorts(this.agent, this.streams);
+		this.files = new DefaultReactiveSandboxFiles(this.agent, this.streams);
+		this.directories = new DefaultReactiveSandboxDirectories(this.agent);
+		this.execs = new DefaultReactiveSandboxExecs(this.agent, this.streams);
+		this.ports = new DefaultReactiveSandboxPorts(this.agent, this.streams);
 		this.owner = owner;
 	}
 
@@ -134,7 +138,8 @@ public final class ReactiveSandbox implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the sandbox as it was when it settled after the start (the {@code wait} response).
+	 * Returns the sandbox as it was when it settled after the start (the {@code wait} response),
+	 * or as reported when this handle connected to it.
 	 * @return the VM info
 	 */
 	public SandboxInfo vmInfo() {

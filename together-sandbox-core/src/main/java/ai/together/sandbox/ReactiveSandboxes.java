@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.Objects;
 
 import ai.together.sandbox.errors.SandboxLifecycleException;
-import ai.together.sandbox.internal.ApiCall;
-import ai.together.sandbox.internal.Args;
-import ai.together.sandbox.internal.ClientContext;
-import ai.together.sandbox.internal.Json;
-import ai.together.sandbox.internal.PathEncoder;
-import ai.together.sandbox.internal.Repr;
+import ai.together.sandbox.internal.http.ApiCall;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.json.Json;
+import ai.together.sandbox.internal.util.Args;
+import ai.together.sandbox.internal.util.PathEncoder;
+import ai.together.sandbox.internal.util.Repr;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import ai.together.sandbox.sandboxes.SandboxStatus;
@@ -38,11 +38,7 @@ public final class ReactiveSandboxes {
 
 	private final ClientContext context;
 
-	/**
-	 * Creates the namespace; applications get it from the client.
-	 * @param context the client context
-	 */
-	public ReactiveSandboxes(ClientContext context) {
+	ReactiveSandboxes(ClientContext context) {
 		this.context = Objects.requireNonNull(context, "context");
 	}
 
@@ -94,6 +90,33 @@ public final class ReactiveSandboxes {
 			.call(call)
 			.then(waitFor(sandboxId))
 			.map((info) -> connect(sandboxId, info, owner));
+	}
+
+	/**
+	 * Reattaches to a sandbox that is already running (started earlier, by this process or
+	 * another), without starting it again: gets the sandbox once for its agent connection
+	 * details. Closing the returned sandbox does not stop it either.
+	 * @param sandboxId the sandbox id
+	 * @return the connected sandbox
+	 * @throws SandboxLifecycleException (through the Mono) when the sandbox is not running or has
+	 * no agent connection details: start it with {@link #start(String)}
+	 */
+	public Mono<ReactiveSandbox> connect(String sandboxId) {
+		return get(sandboxId).map((info) -> attach(sandboxId, info, null));
+	}
+
+	/**
+	 * Reattaches to a running sandbox from what the management API reported about it (for
+	 * example a {@link #get(String)} or {@link #list()} result), without any I/O and without
+	 * starting it again. Closing the returned sandbox does not stop it.
+	 * @param info the sandbox, with status {@code running} and its agent URL and token
+	 * @return the connected sandbox
+	 * @throws SandboxLifecycleException when the sandbox is not running or has no agent
+	 * connection details: start it with {@link #start(String)}
+	 */
+	public ReactiveSandbox connect(SandboxInfo info) {
+		Args.notNull(info, "info");
+		return attach(info.id(), info, null);
 	}
 
 	/**
@@ -171,12 +194,34 @@ public final class ReactiveSandboxes {
 	 */
 	ReactiveSandbox connect(String sandboxId, SandboxInfo info, @Nullable AutoCloseable owner) {
 		requireStatus(sandboxId, info, SandboxStatus.RUNNING, "start");
+		requireAgent(sandboxId, info, "");
+		return new ReactiveSandbox(this, this.context, info, owner);
+	}
+
+	/**
+	 * Connects to a sandbox reported as running, without starting it.
+	 * @param sandboxId the sandbox id
+	 * @param info what the management API reported
+	 * @param owner what the sandbox closes along with itself, or {@code null}
+	 * @return the connected sandbox
+	 */
+	private ReactiveSandbox attach(String sandboxId, SandboxInfo info, @Nullable AutoCloseable owner) {
+		String startIt = "; start it with sandboxes().start(" + Repr.quote(sandboxId) + ")";
+		if (!SandboxStatus.RUNNING.equals(info.status())) {
+			throw new SandboxLifecycleException("Cannot connect to sandbox " + Repr.quote(sandboxId) + ": its status is "
+					+ info.status().value() + ", not running" + startIt, sandboxId, info.status().value());
+		}
+		requireAgent(sandboxId, info, startIt);
+		return new ReactiveSandbox(this, this.context, info, owner);
+	}
+
+	private static void requireAgent(String sandboxId, SandboxInfo info, String advice) {
 		if (info.agentUrl() == null || info.agentUrl().isBlank() || info.agentToken() == null
 				|| info.agentToken().isBlank()) {
-			throw new SandboxLifecycleException("Sandbox " + Repr.quote(sandboxId) + " has no agent connection details",
-					sandboxId, info.status().value());
+			throw new SandboxLifecycleException(
+					"Sandbox " + Repr.quote(sandboxId) + " has no agent connection details" + advice, sandboxId,
+					info.status().value());
 		}
-		return new ReactiveSandbox(this, this.context, info, owner);
 	}
 
 	private static SandboxInfo requireStatus(String sandboxId, SandboxInfo info, SandboxStatus expected,

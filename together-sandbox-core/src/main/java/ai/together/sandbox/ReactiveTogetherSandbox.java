@@ -2,9 +2,13 @@ package ai.together.sandbox;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
-import ai.together.sandbox.internal.ClientContext;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.http.HttpTransport;
+import ai.together.sandbox.internal.snapshots.DefaultReactiveSnapshots;
+import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.snapshots.ReactiveSnapshots;
 
@@ -37,7 +41,7 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 	ReactiveTogetherSandbox(ClientContext context) {
 		this.context = Objects.requireNonNull(context, "context");
 		this.sandboxes = new ReactiveSandboxes(context);
-		this.snapshots = new ReactiveSnapshots(context);
+		this.snapshots = new DefaultReactiveSnapshots(context);
 	}
 
 	/**
@@ -96,6 +100,42 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 	 */
 	public RetryConfig retryConfig() {
 		return this.context.transport().retryEngine().config();
+	}
+
+	/**
+	 * Returns the options of this client: what {@link #withOptions(Consumer)} starts from.
+	 * @return the options
+	 */
+	public ClientOptions options() {
+		HttpTransport transport = this.context.transport();
+		return new ClientOptions(this.context.apiKey(), transport.retryEngine().config(), transport.responseTimeout(),
+				this.context.lifecycleTimeout(), transport.headers());
+	}
+
+	/**
+	 * Returns a client with changed options (retries, timeouts, extra headers, API key) that
+	 * shares this client's connection pool and everything else (base URL, observations, retry
+	 * listeners, stream idle timeout); this client is unchanged. No network I/O happens here.
+	 * <pre>{@code
+	 * ReactiveTogetherSandbox tenant = sdk.withOptions((options) -> options
+	 *     .apiKey(tenantKey)
+	 *     .header("X-Request-Source", "billing"));
+	 * }</pre>
+	 * Closing the derived client ends only the calls and streams in flight through it and makes
+	 * its later calls fail; it never releases the shared pool, so this client keeps working.
+	 * Closing this client makes the derived clients fail too. {@code sdk.blocking().withOptions(o)}
+	 * and {@code sdk.withOptions(o).blocking()} give equivalent clients.
+	 * @param options changes the options, which start as this client's {@link #options()}
+	 * @return the derived client
+	 * @throws IllegalArgumentException when an option is invalid
+	 */
+	public ReactiveTogetherSandbox withOptions(Consumer<ClientOptions.Builder> options) {
+		Args.notNull(options, "options");
+		ClientOptions.Builder builder = options().toBuilder();
+		options.accept(builder);
+		ClientOptions derived = builder.build();
+		return new ReactiveTogetherSandbox(this.context.derive(derived.apiKey(), derived.retry(),
+				derived.responseTimeout(), derived.lifecycleTimeout(), derived.headers()));
 	}
 
 	ClientContext context() {

@@ -5,14 +5,18 @@ import java.util.Objects;
 import ai.together.sandbox.execs.SandboxExecs;
 import ai.together.sandbox.files.SandboxDirectories;
 import ai.together.sandbox.files.SandboxFiles;
+import ai.together.sandbox.internal.agent.DefaultSandboxDirectories;
+import ai.together.sandbox.internal.agent.DefaultSandboxFiles;
+import ai.together.sandbox.internal.agent.DefaultSandboxPorts;
+import ai.together.sandbox.internal.execs.DefaultSandboxExecs;
 import ai.together.sandbox.ports.SandboxPorts;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A connected, running sandbox in the blocking style, returned by
- * {@link Sandboxes#start(String)}. The blocking view of a {@link ReactiveSandbox}: both share one
- * connection.
+ * {@link Sandboxes#start(String)} and {@link Sandboxes#connect(String)}. The blocking view of a
+ * {@link ReactiveSandbox}: both share one connection.
  * <p>
  * {@link #close()} releases what this handle holds on the client side; it never stops the VM:
  * call {@link #shutdown()} or {@link #hibernate()} for that. <pre>{@code
@@ -39,10 +43,10 @@ public final class Sandbox implements AutoCloseable {
 
 	Sandbox(ReactiveSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
-		this.files = new SandboxFiles(reactive.files());
-		this.directories = new SandboxDirectories(reactive.directories());
-		this.execs = new SandboxExecs(reactive.execs());
-		this.ports = new SandboxPorts(reactive.ports());
+		this.files = new DefaultSandboxFiles(reactive.files());
+		this.directories = new DefaultSandboxDirectories(reactive.directories());
+		this.execs = new DefaultSandboxExecs(reactive.execs());
+		this.ports = new DefaultSandboxPorts(reactive.ports());
 	}
 
 	/**
@@ -120,7 +124,8 @@ public final class Sandbox implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the sandbox as it was when it settled after the start (the {@code wait} response).
+	 * Returns the sandbox as it was when it settled after the start (the {@code wait} response),
+	 * or as reported when this handle connected to it.
 	 * @return the VM info
 	 */
 	public SandboxInfo vmInfo() {

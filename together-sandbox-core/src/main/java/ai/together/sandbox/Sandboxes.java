@@ -17,11 +17,7 @@ public final class Sandboxes {
 
 	private final ReactiveSandboxes reactive;
 
-	/**
-	 * Creates the blocking view; applications get it from the client.
-	 * @param reactive the reactive namespace
-	 */
-	public Sandboxes(ReactiveSandboxes reactive) {
+	Sandboxes(ReactiveSandboxes reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
 	}
 
@@ -52,6 +48,31 @@ public final class Sandboxes {
 	 */
 	public Sandbox start(String sandboxId, int versionNumber) {
 		return Objects.requireNonNull(this.reactive.start(sandboxId, versionNumber).block()).blocking();
+	}
+
+	/**
+	 * Reattaches to a sandbox that is already running, without starting it again: gets the
+	 * sandbox once for its agent connection details. Closing the returned sandbox does not stop
+	 * it either.
+	 * @param sandboxId the sandbox id
+	 * @return the connected sandbox
+	 * @throws ai.together.sandbox.errors.SandboxLifecycleException when the sandbox is not
+	 * running or has no agent connection details: start it with {@link #start(String)}
+	 */
+	public Sandbox connect(String sandboxId) {
+		return Objects.requireNonNull(this.reactive.connect(sandboxId).block()).blocking();
+	}
+
+	/**
+	 * Reattaches to a running sandbox from what the management API reported about it, without
+	 * any I/O and without starting it again. Closing the returned sandbox does not stop it.
+	 * @param info the sandbox, with status {@code running} and its agent URL and token
+	 * @return the connected sandbox
+	 * @throws ai.together.sandbox.errors.SandboxLifecycleException when the sandbox is not
+	 * running or has no agent connection details: start it with {@link #start(String)}
+	 */
+	public Sandbox connect(SandboxInfo info) {
+		return this.reactive.connect(info).blocking();
 	}
 
 	/**

@@ -1,8 +1,10 @@
 package ai.together.sandbox;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
+import ai.together.sandbox.internal.snapshots.DefaultSnapshots;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.snapshots.Snapshots;
 
@@ -37,7 +39,7 @@ public final class TogetherSandbox implements AutoCloseable {
 	TogetherSandbox(ReactiveTogetherSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
 		this.sandboxes = new Sandboxes(reactive.sandboxes());
-		this.snapshots = new Snapshots(reactive.snapshots());
+		this.snapshots = new DefaultSnapshots(reactive.snapshots());
 	}
 
 	/**
@@ -96,6 +98,29 @@ public final class TogetherSandbox implements AutoCloseable {
 	 */
 	public RetryConfig retryConfig() {
 		return this.reactive.retryConfig();
+	}
+
+	/**
+	 * Returns the options of this client: what {@link #withOptions(Consumer)} starts from.
+	 * @return the options
+	 */
+	public ClientOptions options() {
+		return this.reactive.options();
+	}
+
+	/**
+	 * Returns a client with changed options (retries, timeouts, extra headers, API key) that
+	 * shares this client's connection pool; this client is unchanged. See
+	 * {@link ReactiveTogetherSandbox#withOptions(Consumer)}: closing the derived client leaves
+	 * this one working, closing this one makes the derived clients fail.
+	 * {@code sdk.withOptions(o).reactive()} and {@code sdk.reactive().withOptions(o)} give equivalent
+	 * clients.
+	 * @param options changes the options, which start as this client's {@link #options()}
+	 * @return the derived client
+	 * @throws IllegalArgumentException when an option is invalid
+	 */
+	public TogetherSandbox withOptions(Consumer<ClientOptions.Builder> options) {
+		return this.reactive.withOptions(options).blocking();
 	}
 
 	/**

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
 
-import ai.together.sandbox.internal.RetryEngine;
+import ai.together.sandbox.internal.http.RetryEngine;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import reactor.core.publisher.Mono;

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 import ai.together.sandbox.TestClients.RecordingSleeper;
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.internal.ClientContext;
+import ai.together.sandbox.internal.http.ClientContext;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.retry.RetryDecision;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;

@@ -2,28 +2,12 @@ package ai.together.sandbox.execs;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.TogetherSandboxException;
-import ai.together.sandbox.internal.AgentConnection;
-import ai.together.sandbox.internal.AgentStreams;
-import ai.together.sandbox.internal.ApiCall;
-import ai.together.sandbox.internal.Args;
-import ai.together.sandbox.internal.Json;
-import ai.together.sandbox.internal.PathEncoder;
-import ai.together.sandbox.internal.Repr;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
-import tools.jackson.databind.JavaType;
-
-import org.springframework.http.HttpMethod;
 
 /**
  * Commands ("execs") of a connected sandbox, in the reactive style: {@code sandbox.execs()}.
@@ -37,48 +21,19 @@ import org.springframework.http.HttpMethod;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public final class ReactiveSandboxExecs {
+public interface ReactiveSandboxExecs {
 
 	/** How many times in a row {@code streamOutput} reconnects without receiving new output. */
-	public static final int MAX_CONSECUTIVE_RECONNECTS = 3;
+	int MAX_CONSECUTIVE_RECONNECTS = 3;
 
 	/** Timeout of {@link #run(ExecRequest)}. */
-	public static final Duration DEFAULT_RUN_TIMEOUT = Duration.ofMinutes(10);
-
-	private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(100);
-
-	private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
-
-	private static final JavaType EXEC_OUTPUT = Json.mapper().constructType(ExecOutput.class);
-
-	private static final JavaType EXEC_OUTPUT_LIST = Json.mapper()
-		.getTypeFactory()
-		.constructCollectionType(List.class, ExecOutput.class);
-
-	private static final JavaType EXEC_LIST = Json.mapper().constructType(ExecList.class);
-
-	private final AgentConnection agent;
-
-	private final AgentStreams streams;
-
-	/**
-	 * Creates the namespace; applications get it from the sandbox.
-	 * @param agent the sandbox's agent connection
-	 * @param streams the sandbox's streams
-	 */
-	public ReactiveSandboxExecs(AgentConnection agent, AgentStreams streams) {
-		this.agent = Objects.requireNonNull(agent, "agent");
-		this.streams = Objects.requireNonNull(streams, "streams");
-	}
+	Duration DEFAULT_RUN_TIMEOUT = Duration.ofMinutes(10);
 
 	/**
 	 * Lists the execs of the sandbox.
 	 * @return the execs
 	 */
-	public Flux<ExecItem> list() {
-		ApiCall call = this.agent.call("execs.list", null, HttpMethod.GET, "/api/v1/execs");
-		return this.agent.transport().call(call, ExecList.class).flatMapIterable(ExecList::items);
-	}
+	Flux<ExecItem> list();
 
 	/**
 	 * Creates an exec: runs a command (unless {@link ExecRequest#autorun()} is {@code false}).
@@ -86,22 +41,14 @@ public final class ReactiveSandboxExecs {
 	 * @param request what to run
 	 * @return the exec
 	 */
-	public Mono<ExecItem> create(ExecRequest request) {
-		Args.notNull(request, "request");
-		ApiCall call = this.agent.call("execs.create", null, HttpMethod.POST, "/api/v1/execs").withJson(request);
-		return this.agent.transport().call(call, ExecItem.class);
-	}
+	Mono<ExecItem> create(ExecRequest request);
 
 	/**
 	 * Gets an exec.
 	 * @param id the exec id
 	 * @return the exec
 	 */
-	public Mono<ExecItem> get(String id) {
-		Args.id(id, "id");
-		return this.agent.transport()
-			.call(this.agent.call("execs.get", idContext(id), HttpMethod.GET, execPath(id)), ExecItem.class);
-	}
+	Mono<ExecItem> get(String id);
 
 	/**
 	 * Starts a stopped exec (one created with {@code autorun(false)}) by setting its status to
@@ -109,32 +56,21 @@ public final class ReactiveSandboxExecs {
 	 * @param id the exec id
 	 * @return the exec
 	 */
-	public Mono<ExecItem> resume(String id) {
-		Args.id(id, "id");
-		ApiCall call = this.agent.call("execs.resume", idContext(id), HttpMethod.PUT, execPath(id))
-			.withJson(Map.of("status", "running"));
-		return this.agent.transport().call(call, ExecItem.class);
-	}
+	Mono<ExecItem> resume(String id);
 
 	/**
 	 * Deletes an exec, killing its process if it still runs.
 	 * @param id the exec id
 	 * @return completion
 	 */
-	public Mono<Void> delete(String id) {
-		Args.id(id, "id");
-		return this.agent.transport()
-			.call(this.agent.call("execs.delete", idContext(id), HttpMethod.DELETE, execPath(id)));
-	}
+	Mono<Void> delete(String id);
 
 	/**
 	 * Returns the output an exec has produced so far, in one request.
 	 * @param id the exec id
 	 * @return the output messages
 	 */
-	public Flux<ExecOutput> getOutput(String id) {
-		return getOutput(id, null);
-	}
+	Flux<ExecOutput> getOutput(String id);
 
 	/**
 	 * Returns the output an exec has produced after a sequence number, in one request.
@@ -143,23 +79,14 @@ public final class ReactiveSandboxExecs {
 	 * all (the API documents a negative value as counting back from the end)
 	 * @return the output messages
 	 */
-	public Flux<ExecOutput> getOutput(String id, @Nullable Integer lastSequence) {
-		Args.id(id, "id");
-		ApiCall call = this.agent.call("execs.getOutput", idContext(id), HttpMethod.GET,
-				execPath(id) + "/io" + lastSequenceQuery(lastSequence));
-		return this.agent.transport()
-			.call(call, (status, body) -> Json.<List<ExecOutput>>read(body, EXEC_OUTPUT_LIST))
-			.flatMapIterable((output) -> output);
-	}
+	Flux<ExecOutput> getOutput(String id, @Nullable Integer lastSequence);
 
 	/**
 	 * Streams an exec's output from its beginning; see {@link #streamOutput(String, Integer)}.
 	 * @param id the exec id
 	 * @return the output messages, ending with the exit message
 	 */
-	public Flux<ExecOutput> streamOutput(String id) {
-		return streamOutput(id, null);
-	}
+	Flux<ExecOutput> streamOutput(String id);
 
 	/**
 	 * Streams an exec's output over server-sent events: the messages after {@code lastSequence}
@@ -180,26 +107,7 @@ public final class ReactiveSandboxExecs {
 	 * @param lastSequence start after this sequence number, or {@code null} for the beginning
 	 * @return the output messages, ending with the exit message
 	 */
-	public Flux<ExecOutput> streamOutput(String id, @Nullable Integer lastSequence) {
-		Args.id(id, "id");
-		String context = idContext(id);
-		return this.streams.scoped(Flux.defer(() -> {
-			Position position = new Position(lastSequence);
-			Flux<ExecOutput> connection = Flux.defer(() -> this.streams.<ExecOutput>unscoped("execs.streamOutput",
-					context, outputStreamPath(id, position.last), EXEC_OUTPUT))
-				// An idle stream may be a dead connection: reconnect at once, from the last message
-				// delivered. This is not counted against the reconnect limit below, so a command
-				// that prints nothing for hours is not given up on; each such reconnect has waited
-				// a whole idle timeout, so it can never loop fast.
-				.retryWhen(Retry.indefinitely().filter(ReactiveSandboxExecs::isIdleTimeout));
-			return connection.filter(position::isNew)
-				.doOnNext(position::advance)
-				// Ending without the exit message is a dropped connection: reconnect.
-				.concatWith(Mono.error(PrematureEnd::new))
-				.retryWhen(reconnects(context, position))
-				.takeUntil(ExecOutput::isExit);
-		}));
-	}
+	Flux<ExecOutput> streamOutput(String id, @Nullable Integer lastSequence);
 
 	/**
 	 * Sends input to an interactive exec.
@@ -207,11 +115,7 @@ public final class ReactiveSandboxExecs {
 	 * @param data the input, sent as is (add {@code \n} to end a line)
 	 * @return the exec
 	 */
-	public Mono<ExecItem> sendStdin(String id, String data) {
-		Args.id(id, "id");
-		Args.notNull(data, "data");
-		return sendInput("execs.sendStdin", id, "stdin", data);
-	}
+	Mono<ExecItem> sendStdin(String id, String data);
 
 	/**
 	 * Resizes the pseudo-terminal of a PTY exec; sent as {@code "<cols>x<rows>"}, the format of
@@ -221,12 +125,7 @@ public final class ReactiveSandboxExecs {
 	 * @param rows the number of rows (positive)
 	 * @return the exec
 	 */
-	public Mono<ExecItem> resize(String id, int cols, int rows) {
-		Args.id(id, "id");
-		Args.positive(cols, "cols");
-		Args.positive(rows, "rows");
-		return sendInput("execs.resize", id, "resize", cols + "x" + rows);
-	}
+	Mono<ExecItem> resize(String id, int cols, int rows);
 
 	/**
 	 * Streams the list of execs over server-sent events: the whole list on connect, then again
@@ -234,10 +133,7 @@ public final class ReactiveSandboxExecs {
 	 * closed; not retried.
 	 * @return each version of the list
 	 */
-	public Flux<List<ExecItem>> streamList() {
-		return this.streams.<ExecList>open("execs.streamList", null, "/api/v1/stream/execs", EXEC_LIST)
-			.map(ExecList::items);
-	}
+	Flux<List<ExecItem>> streamList();
 
 	/**
 	 * Runs a command to completion with a timeout of 10 minutes; see
@@ -245,9 +141,7 @@ public final class ReactiveSandboxExecs {
 	 * @param request what to run
 	 * @return the exit code and output
 	 */
-	public Mono<ExecResult> run(ExecRequest request) {
-		return run(request, DEFAULT_RUN_TIMEOUT);
-	}
+	Mono<ExecResult> run(ExecRequest request);
 
 	/**
 	 * Runs a command to completion: creates the exec, streams its output (resuming after dropped
@@ -262,164 +156,6 @@ public final class ReactiveSandboxExecs {
 	 * @param timeout how long to wait for the exit, for the whole operation
 	 * @return the exit code and output
 	 */
-	public Mono<ExecResult> run(ExecRequest request, Duration timeout) {
-		Args.notNull(request, "request");
-		Args.notNull(timeout, "timeout");
-		if (timeout.isNegative() || timeout.isZero()) {
-			throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-		}
-		if (Boolean.FALSE.equals(request.autorun())) {
-			throw new IllegalArgumentException(
-					"request.autorun must not be false: run() waits for the command to exit");
-		}
-		return Mono.defer(() -> {
-			long started = System.nanoTime();
-			AtomicReference<@Nullable String> createdId = new AtomicReference<>();
-			Mono<ExecResult> completion = create(request).flatMap((exec) -> {
-				createdId.set(exec.id());
-				return collect(exec.id(), started);
-			});
-			return completion.timeout(timeout, Mono.defer(() -> timedOut(request, createdId.get(), timeout)));
-		});
-	}
-
-	private Mono<ExecResult> collect(String id, long started) {
-		return streamOutput(id, null).reduce(new OutputCollector(), OutputCollector::add).flatMap((collected) -> {
-			Integer exitCode = collected.exitCode;
-			if (exitCode == null) {
-				String why = this.streams.isClosed() ? "the sandbox was closed" : "the output stream ended";
-				return Mono.error(new TogetherSandboxException(
-						"execs.run " + idContext(id) + ": " + why + " before the command exited"));
-			}
-			Duration duration = Duration.ofNanos(collected.exitNanos - started);
-			return Mono.just(new ExecResult(id, exitCode, collected.stdout.toString(), collected.stderr.toString(),
-					duration));
-		});
-	}
-
-	private Mono<ExecResult> timedOut(ExecRequest request, @Nullable String id, Duration timeout) {
-		String subject = (id != null) ? "exec " + Repr.quote(id) + " (" + Repr.quote(request.command()) + ")"
-				: Repr.quote(request.command());
-		ExecTimeoutException error = new ExecTimeoutException("execs.run: " + subject + " did not exit within "
-				+ timeout + ((id != null) ? "; the exec was deleted" : "; the exec had not been created yet"), id,
-				timeout);
-		if (id == null) {
-			return Mono.error(error);
-		}
-		// Kill the process rather than leave it running unobserved; keep a failure to do so.
-		return delete(id).onErrorResume((deleteError) -> {
-			error.addSuppressed(deleteError);
-			return Mono.empty();
-		}).then(Mono.error(error));
-	}
-
-	private Mono<ExecItem> sendInput(String operation, String id, String type, String input) {
-		ApiCall call = this.agent.call(operation, idContext(id), HttpMethod.POST, execPath(id) + "/io")
-			.withJson(Map.of("type", type, "input", input));
-		return this.agent.transport().call(call, ExecItem.class);
-	}
-
-	private static Retry reconnects(String context, Position position) {
-		return Retry.backoff(MAX_CONSECUTIVE_RECONNECTS, FIRST_RECONNECT_DELAY)
-			.maxBackoff(MAX_RECONNECT_DELAY)
-			// Count only reconnects in a row: receiving a message resets the budget.
-			.transientErrors(true)
-			.filter(ReactiveSandboxExecs::isDroppedConnection)
-			.onRetryExhaustedThrow((spec, signal) -> new TogetherSandboxException("execs.streamOutput " + context
-					+ ": the connection dropped and " + MAX_CONSECUTIVE_RECONNECTS
-					+ " reconnects in a row brought no new output (last sequence delivered: " + position.last
-					+ "); last failure: " + signal.failure().getMessage(),
-					signal.failure()));
-	}
-
-	private static boolean isIdleTimeout(Throwable error) {
-		// Streams have no response timeout: a timeout on one is its idle timeout.
-		return error instanceof HttpException http && http.isTransportFailure()
-				&& http.getCause() instanceof TimeoutException;
-	}
-
-	private static boolean isDroppedConnection(Throwable error) {
-		return error instanceof PrematureEnd
-				|| (error instanceof HttpException http && http.isTransportFailure());
-	}
-
-	private static String execPath(String id) {
-		return "/api/v1/execs/" + PathEncoder.segment(id);
-	}
-
-	private static String outputStreamPath(String id, @Nullable Integer lastSequence) {
-		// The Python SDK pastes the id in raw; only characters a URL cannot hold are encoded here.
-		return "/api/v1/stream/execs/" + PathEncoder.path(id) + "/io" + lastSequenceQuery(lastSequence);
-	}
-
-	private static String lastSequenceQuery(@Nullable Integer lastSequence) {
-		return (lastSequence != null) ? "?lastSequence=" + lastSequence : "";
-	}
-
-	private static String idContext(String id) {
-		return Repr.context("id", id);
-	}
-
-	/** Where an output stream is: the last sequence number delivered. */
-	private static final class Position {
-
-		private volatile @Nullable Integer last;
-
-		Position(@Nullable Integer start) {
-			this.last = start;
-		}
-
-		boolean isNew(ExecOutput output) {
-			Integer current = this.last;
-			return current == null || output.sequence() > current;
-		}
-
-		void advance(ExecOutput output) {
-			this.last = output.sequence();
-		}
-
-	}
-
-	/** The server ended an output stream before the exit message. */
-	private static final class PrematureEnd extends TogetherSandboxException {
-
-		private static final long serialVersionUID = 1L;
-
-		PrematureEnd() {
-			super("the server ended the output stream before the exit message");
-		}
-
-	}
-
-	/** Accumulates the output of {@code run}. */
-	private static final class OutputCollector {
-
-		private final StringBuilder stdout = new StringBuilder();
-
-		private final StringBuilder stderr = new StringBuilder();
-
-		private @Nullable Integer exitCode;
-
-		private long exitNanos;
-
-		OutputCollector add(ExecOutput output) {
-			(ExecOutputType.STDERR.equals(output.type()) ? this.stderr : this.stdout).append(output.output());
-			if (output.exitCode() != null) {
-				this.exitCode = output.exitCode();
-				this.exitNanos = System.nanoTime();
-			}
-			return this;
-		}
-
-	}
-
-	/** The API's {@code ExecListResponse}. */
-	record ExecList(@JsonProperty("execs") @Nullable List<ExecItem> execs) {
-
-		List<ExecItem> items() {
-			return (this.execs != null) ? this.execs : List.of();
-		}
-
-	}
+	Mono<ExecResult> run(ExecRequest request, Duration timeout);
 
 }

@@ -2,7 +2,6 @@ package ai.together.sandbox.execs;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 import ai.together.sandbox.core.StreamResponse;
 import org.jspecify.annotations.Nullable;
@@ -20,69 +19,47 @@ import org.jspecify.annotations.Nullable;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public final class SandboxExecs {
-
-	private final ReactiveSandboxExecs reactive;
-
-	/**
-	 * Creates the blocking view; applications get it from the sandbox.
-	 * @param reactive the reactive namespace
-	 */
-	public SandboxExecs(ReactiveSandboxExecs reactive) {
-		this.reactive = Objects.requireNonNull(reactive, "reactive");
-	}
+public interface SandboxExecs {
 
 	/**
 	 * Lists the execs of the sandbox.
 	 * @return the execs
 	 */
-	public List<ExecItem> list() {
-		return Objects.requireNonNull(this.reactive.list().collectList().block());
-	}
+	List<ExecItem> list();
 
 	/**
 	 * Creates an exec: runs a command (unless {@link ExecRequest#autorun()} is {@code false}).
 	 * @param request what to run
 	 * @return the exec
 	 */
-	public ExecItem create(ExecRequest request) {
-		return Objects.requireNonNull(this.reactive.create(request).block());
-	}
+	ExecItem create(ExecRequest request);
 
 	/**
 	 * Gets an exec.
 	 * @param id the exec id
 	 * @return the exec
 	 */
-	public ExecItem get(String id) {
-		return Objects.requireNonNull(this.reactive.get(id).block());
-	}
+	ExecItem get(String id);
 
 	/**
 	 * Starts a stopped exec by setting its status to {@code running}.
 	 * @param id the exec id
 	 * @return the exec
 	 */
-	public ExecItem resume(String id) {
-		return Objects.requireNonNull(this.reactive.resume(id).block());
-	}
+	ExecItem resume(String id);
 
 	/**
 	 * Deletes an exec, killing its process if it still runs.
 	 * @param id the exec id
 	 */
-	public void delete(String id) {
-		this.reactive.delete(id).block();
-	}
+	void delete(String id);
 
 	/**
 	 * Returns the output an exec has produced so far, in one request.
 	 * @param id the exec id
 	 * @return the output messages
 	 */
-	public List<ExecOutput> getOutput(String id) {
-		return getOutput(id, null);
-	}
+	List<ExecOutput> getOutput(String id);
 
 	/**
 	 * Returns the output an exec has produced after a sequence number, in one request.
@@ -90,18 +67,14 @@ public final class SandboxExecs {
 	 * @param lastSequence return only messages after this sequence number, or {@code null} for all
 	 * @return the output messages
 	 */
-	public List<ExecOutput> getOutput(String id, @Nullable Integer lastSequence) {
-		return Objects.requireNonNull(this.reactive.getOutput(id, lastSequence).collectList().block());
-	}
+	List<ExecOutput> getOutput(String id, @Nullable Integer lastSequence);
 
 	/**
 	 * Streams an exec's output from its beginning, resuming after dropped connections.
 	 * @param id the exec id
 	 * @return the output messages, ending with the exit message; close it when done
 	 */
-	public StreamResponse<ExecOutput> streamOutput(String id) {
-		return streamOutput(id, null);
-	}
+	StreamResponse<ExecOutput> streamOutput(String id);
 
 	/**
 	 * Streams an exec's output after a sequence number, resuming after dropped connections; see
@@ -110,9 +83,7 @@ public final class SandboxExecs {
 	 * @param lastSequence start after this sequence number, or {@code null} for the beginning
 	 * @return the output messages, ending with the exit message; close it when done
 	 */
-	public StreamResponse<ExecOutput> streamOutput(String id, @Nullable Integer lastSequence) {
-		return StreamResponse.of(this.reactive.streamOutput(id, lastSequence));
-	}
+	StreamResponse<ExecOutput> streamOutput(String id, @Nullable Integer lastSequence);
 
 	/**
 	 * Sends input to an interactive exec.
@@ -120,9 +91,7 @@ public final class SandboxExecs {
 	 * @param data the input, sent as is
 	 * @return the exec
 	 */
-	public ExecItem sendStdin(String id, String data) {
-		return Objects.requireNonNull(this.reactive.sendStdin(id, data).block());
-	}
+	ExecItem sendStdin(String id, String data);
 
 	/**
 	 * Resizes the pseudo-terminal of a PTY exec.
@@ -131,17 +100,13 @@ public final class SandboxExecs {
 	 * @param rows the number of rows
 	 * @return the exec
 	 */
-	public ExecItem resize(String id, int cols, int rows) {
-		return Objects.requireNonNull(this.reactive.resize(id, cols, rows).block());
-	}
+	ExecItem resize(String id, int cols, int rows);
 
 	/**
 	 * Streams the list of execs: the whole list on connect, then after each change.
 	 * @return each version of the list; close it when done
 	 */
-	public StreamResponse<List<ExecItem>> streamList() {
-		return StreamResponse.of(this.reactive.streamList());
-	}
+	StreamResponse<List<ExecItem>> streamList();
 
 	/**
 	 * Runs a command to completion with a timeout of 10 minutes.
@@ -149,9 +114,7 @@ public final class SandboxExecs {
 	 * @return the exit code and output
 	 * @throws ExecTimeoutException when the command did not exit in time (the exec is deleted)
 	 */
-	public ExecResult run(ExecRequest request) {
-		return Objects.requireNonNull(this.reactive.run(request).block());
-	}
+	ExecResult run(ExecRequest request);
 
 	/**
 	 * Runs a command to completion; see {@link ReactiveSandboxExecs#run(ExecRequest, Duration)}.
@@ -160,16 +123,12 @@ public final class SandboxExecs {
 	 * @return the exit code and output
 	 * @throws ExecTimeoutException when the command did not exit in time (the exec is deleted)
 	 */
-	public ExecResult run(ExecRequest request, Duration timeout) {
-		return Objects.requireNonNull(this.reactive.run(request, timeout).block());
-	}
+	ExecResult run(ExecRequest request, Duration timeout);
 
 	/**
 	 * Returns the reactive view of this namespace.
 	 * @return the reactive namespace
 	 */
-	public ReactiveSandboxExecs reactive() {
-		return this.reactive;
-	}
+	ReactiveSandboxExecs reactive();
 
 }

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
-import ai.together.sandbox.internal.Repr;
+import ai.together.sandbox.internal.util.Repr;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**

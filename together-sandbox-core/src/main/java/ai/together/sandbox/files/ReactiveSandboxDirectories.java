@@ -1,18 +1,7 @@
 package ai.together.sandbox.files;
 
-import java.util.List;
-import java.util.Objects;
-
-import ai.together.sandbox.internal.AgentConnection;
-import ai.together.sandbox.internal.ApiCall;
-import ai.together.sandbox.internal.Args;
-import ai.together.sandbox.internal.PathEncoder;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import org.springframework.http.HttpMethod;
 
 /**
  * Directory operations of a connected sandbox, in the reactive style:
@@ -23,63 +12,27 @@ import org.springframework.http.HttpMethod;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public final class ReactiveSandboxDirectories {
-
-	private final AgentConnection agent;
-
-	/**
-	 * Creates the namespace; applications get it from the sandbox.
-	 * @param agent the sandbox's agent connection
-	 */
-	public ReactiveSandboxDirectories(AgentConnection agent) {
-		this.agent = Objects.requireNonNull(agent, "agent");
-	}
+public interface ReactiveSandboxDirectories {
 
 	/**
 	 * Lists the entries of a directory.
 	 * @param path the directory path ({@code /} for the root)
 	 * @return the entries
 	 */
-	public Flux<FileInfo> list(String path) {
-		Args.path(path, "path");
-		ApiCall call = this.agent.call("directories.list", ReactiveSandboxFiles.pathContext(path), HttpMethod.GET,
-				directoryPath(path));
-		return this.agent.transport()
-			.call(call, DirectoryListing.class)
-			.flatMapIterable((listing) -> (listing.files() != null) ? listing.files() : List.of());
-	}
+	Flux<FileInfo> list(String path);
 
 	/**
 	 * Creates a directory.
 	 * @param path the directory path
 	 * @return completion
 	 */
-	public Mono<Void> create(String path) {
-		Args.path(path, "path");
-		return this.agent.transport()
-			.call(this.agent.call("directories.create", ReactiveSandboxFiles.pathContext(path), HttpMethod.POST,
-					directoryPath(path)));
-	}
+	Mono<Void> create(String path);
 
 	/**
 	 * Deletes a directory with everything in it.
 	 * @param path the directory path
 	 * @return completion
 	 */
-	public Mono<Void> delete(String path) {
-		Args.path(path, "path");
-		return this.agent.transport()
-			.call(this.agent.call("directories.delete", ReactiveSandboxFiles.pathContext(path), HttpMethod.DELETE,
-					directoryPath(path)));
-	}
-
-	private static String directoryPath(String path) {
-		return "/api/v1/directories/" + PathEncoder.segment(path);
-	}
-
-	/** The API's {@code DirectoryListResponse}. */
-	record DirectoryListing(@JsonProperty("path") @Nullable String path,
-			@JsonProperty("files") @Nullable List<FileInfo> files) {
-	}
+	Mono<Void> delete(String path);
 
 }

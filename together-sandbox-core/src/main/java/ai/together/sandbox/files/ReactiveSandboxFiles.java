@@ -1,24 +1,11 @@
 package ai.together.sandbox.files;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
-import ai.together.sandbox.internal.AgentConnection;
-import ai.together.sandbox.internal.AgentStreams;
-import ai.together.sandbox.internal.ApiCall;
-import ai.together.sandbox.internal.Args;
-import ai.together.sandbox.internal.Json;
-import ai.together.sandbox.internal.PathEncoder;
-import ai.together.sandbox.internal.Repr;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JavaType;
-
-import org.springframework.http.HttpMethod;
 
 /**
  * File operations of a connected sandbox, in the reactive style: {@code sandbox.files()}.
@@ -33,25 +20,7 @@ import org.springframework.http.HttpMethod;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public final class ReactiveSandboxFiles {
-
-	private static final String OCTET_STREAM = "application/octet-stream";
-
-	private static final JavaType WATCH_EVENT = Json.mapper().constructType(WatchEvent.class);
-
-	private final AgentConnection agent;
-
-	private final AgentStreams streams;
-
-	/**
-	 * Creates the namespace; applications get it from the sandbox.
-	 * @param agent the sandbox's agent connection
-	 * @param streams the sandbox's streams
-	 */
-	public ReactiveSandboxFiles(AgentConnection agent, AgentStreams streams) {
-		this.agent = Objects.requireNonNull(agent, "agent");
-		this.streams = Objects.requireNonNull(streams, "streams");
-	}
+public interface ReactiveSandboxFiles {
 
 	/**
 	 * Reads a file and returns its content exactly as the agent sends it, like the Python SDK:
@@ -60,9 +29,7 @@ public final class ReactiveSandboxFiles {
 	 * @param path the file path, for example {@code /src/main.py}
 	 * @return the content string
 	 */
-	public Mono<String> read(String path) {
-		return readContent(path).map(FileContent::content);
-	}
+	Mono<String> read(String path);
 
 	/**
 	 * Reads a file and decodes its content into the file's bytes, whatever encoding the agent
@@ -70,20 +37,14 @@ public final class ReactiveSandboxFiles {
 	 * @param path the file path
 	 * @return the bytes of the file
 	 */
-	public Mono<byte[]> readBytes(String path) {
-		return readContent(path).map(FileContent::bytes);
-	}
+	Mono<byte[]> readBytes(String path);
 
 	/**
 	 * Reads a file and returns its content with the encoding the agent chose.
 	 * @param path the file path
 	 * @return the content and its encoding
 	 */
-	public Mono<FileContent> readContent(String path) {
-		Args.path(path, "path");
-		ApiCall call = this.agent.call("files.read", pathContext(path), HttpMethod.GET, filePath(path));
-		return this.agent.transport().call(call, FileContent.class);
-	}
+	Mono<FileContent> readContent(String path);
 
 	/**
 	 * Creates or overwrites a file with text, sent as UTF-8.
@@ -92,10 +53,7 @@ public final class ReactiveSandboxFiles {
 	 * @return the file as the agent echoes it; its {@link FileContent#content() content} is what
 	 * the Python SDK's {@code files.create} returns
 	 */
-	public Mono<FileContent> create(String path, String content) {
-		Args.notNull(content, "content");
-		return create(path, content.getBytes(StandardCharsets.UTF_8));
-	}
+	Mono<FileContent> create(String path, String content);
 
 	/**
 	 * Creates or overwrites a file with bytes, sent unchanged as
@@ -105,24 +63,14 @@ public final class ReactiveSandboxFiles {
 	 * completes)
 	 * @return the file as the agent echoes it
 	 */
-	public Mono<FileContent> create(String path, byte[] content) {
-		Args.path(path, "path");
-		Args.notNull(content, "content");
-		ApiCall call = this.agent.call("files.create", pathContext(path), HttpMethod.POST, filePath(path))
-			.withBody(content, OCTET_STREAM);
-		return this.agent.transport().call(call, FileContent.class);
-	}
+	Mono<FileContent> create(String path, byte[] content);
 
 	/**
 	 * Deletes a file.
 	 * @param path the file path
 	 * @return completion
 	 */
-	public Mono<Void> delete(String path) {
-		Args.path(path, "path");
-		return this.agent.transport()
-			.call(this.agent.call("files.delete", pathContext(path), HttpMethod.DELETE, filePath(path)));
-	}
+	Mono<Void> delete(String path);
 
 	/**
 	 * Moves (renames) a file.
@@ -130,9 +78,7 @@ public final class ReactiveSandboxFiles {
 	 * @param to the new path
 	 * @return completion
 	 */
-	public Mono<Void> move(String from, String to) {
-		return action("files.move", "move", from, to);
-	}
+	Mono<Void> move(String from, String to);
 
 	/**
 	 * Copies a file.
@@ -140,30 +86,21 @@ public final class ReactiveSandboxFiles {
 	 * @param to the path of the copy
 	 * @return completion
 	 */
-	public Mono<Void> copy(String from, String to) {
-		return action("files.copy", "copy", from, to);
-	}
+	Mono<Void> copy(String from, String to);
 
 	/**
 	 * Returns a file's or directory's metadata.
 	 * @param path the path
 	 * @return the metadata
 	 */
-	public Mono<FileInfo> stat(String path) {
-		Args.path(path, "path");
-		ApiCall call = this.agent.call("files.stat", pathContext(path), HttpMethod.GET,
-				"/api/v1/file_stat/" + PathEncoder.segment(path));
-		return this.agent.transport().call(call, FileInfo.class);
-	}
+	Mono<FileInfo> stat(String path);
 
 	/**
 	 * Watches a directory, not recursively, with no ignore patterns.
 	 * @param path the directory path
 	 * @return the events; see {@link #watch(String, Boolean, List)}
 	 */
-	public Flux<WatchEvent> watch(String path) {
-		return watch(path, null, null);
-	}
+	Flux<WatchEvent> watch(String path);
 
 	/**
 	 * Watches a directory for changes over server-sent events. The first event is usually
@@ -179,39 +116,6 @@ public final class ReactiveSandboxFiles {
 	 * sent as one {@code ignorePatterns} query parameter)
 	 * @return the events
 	 */
-	public Flux<WatchEvent> watch(String path, @Nullable Boolean recursive, @Nullable List<String> ignorePatterns) {
-		Args.path(path, "path");
-		StringBuilder uri = new StringBuilder("/api/v1/stream/directories/watcher/").append(PathEncoder.path(path));
-		char separator = '?';
-		if (recursive != null) {
-			uri.append(separator).append("recursive=").append(recursive);
-			separator = '&';
-		}
-		if (ignorePatterns != null) {
-			for (int i = 0; i < ignorePatterns.size(); i++) {
-				String pattern = Args.notNull(ignorePatterns.get(i), "ignorePatterns[" + i + "]");
-				uri.append(separator).append("ignorePatterns=").append(PathEncoder.query(pattern));
-				separator = '&';
-			}
-		}
-		return this.streams.open("files.watch", pathContext(path), uri.toString(), WATCH_EVENT);
-	}
-
-	private Mono<Void> action(String operation, String action, String from, String to) {
-		Args.path(from, "from");
-		Args.path(to, "to");
-		String context = "from " + Repr.quote(from) + " to " + Repr.quote(to);
-		ApiCall call = this.agent.call(operation, context, HttpMethod.PATCH, filePath(from))
-			.withJson(Map.of("action", action, "destination", to));
-		return this.agent.transport().call(call);
-	}
-
-	private static String filePath(String path) {
-		return "/api/v1/files/" + PathEncoder.segment(path);
-	}
-
-	static String pathContext(String path) {
-		return Repr.context("path", path);
-	}
+	Flux<WatchEvent> watch(String path, @Nullable Boolean recursive, @Nullable List<String> ignorePatterns);
 
 }

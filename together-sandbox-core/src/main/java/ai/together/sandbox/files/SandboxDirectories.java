@@ -1,7 +1,6 @@
 package ai.together.sandbox.files;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Directory operations of a connected sandbox, in the blocking style:
@@ -10,49 +9,31 @@ import java.util.Objects;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public final class SandboxDirectories {
-
-	private final ReactiveSandboxDirectories reactive;
-
-	/**
-	 * Creates the blocking view; applications get it from the sandbox.
-	 * @param reactive the reactive namespace
-	 */
-	public SandboxDirectories(ReactiveSandboxDirectories reactive) {
-		this.reactive = Objects.requireNonNull(reactive, "reactive");
-	}
+public interface SandboxDirectories {
 
 	/**
 	 * Lists the entries of a directory.
 	 * @param path the directory path ({@code /} for the root)
 	 * @return the entries
 	 */
-	public List<FileInfo> list(String path) {
-		return Objects.requireNonNull(this.reactive.list(path).collectList().block());
-	}
+	List<FileInfo> list(String path);
 
 	/**
 	 * Creates a directory.
 	 * @param path the directory path
 	 */
-	public void create(String path) {
-		this.reactive.create(path).block();
-	}
+	void create(String path);
 
 	/**
 	 * Deletes a directory with everything in it.
 	 * @param path the directory path
 	 */
-	public void delete(String path) {
-		this.reactive.delete(path).block();
-	}
+	void delete(String path);
 
 	/**
 	 * Returns the reactive view of this namespace.
 	 * @return the reactive namespace
 	 */
-	public ReactiveSandboxDirectories reactive() {
-		return this.reactive;
-	}
+	ReactiveSandboxDirectories reactive();
 
 }

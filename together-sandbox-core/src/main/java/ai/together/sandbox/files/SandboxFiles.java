@@ -1,7 +1,6 @@
 package ai.together.sandbox.files;
 
 import java.util.List;
-import java.util.Objects;
 
 import ai.together.sandbox.core.StreamResponse;
 import org.jspecify.annotations.Nullable;
@@ -13,17 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public final class SandboxFiles {
-
-	private final ReactiveSandboxFiles reactive;
-
-	/**
-	 * Creates the blocking view; applications get it from the sandbox.
-	 * @param reactive the reactive namespace
-	 */
-	public SandboxFiles(ReactiveSandboxFiles reactive) {
-		this.reactive = Objects.requireNonNull(reactive, "reactive");
-	}
+public interface SandboxFiles {
 
 	/**
 	 * Reads a file and returns its content exactly as the agent sends it, like the Python SDK:
@@ -31,27 +20,21 @@ public final class SandboxFiles {
 	 * @param path the file path, for example {@code /src/main.py}
 	 * @return the content string
 	 */
-	public String read(String path) {
-		return Objects.requireNonNull(this.reactive.read(path).block());
-	}
+	String read(String path);
 
 	/**
 	 * Reads a file and decodes its content into the file's bytes.
 	 * @param path the file path
 	 * @return the bytes of the file
 	 */
-	public byte[] readBytes(String path) {
-		return Objects.requireNonNull(this.reactive.readBytes(path).block());
-	}
+	byte[] readBytes(String path);
 
 	/**
 	 * Reads a file and returns its content with the encoding the agent chose.
 	 * @param path the file path
 	 * @return the content and its encoding
 	 */
-	public FileContent readContent(String path) {
-		return Objects.requireNonNull(this.reactive.readContent(path).block());
-	}
+	FileContent readContent(String path);
 
 	/**
 	 * Creates or overwrites a file with text, sent as UTF-8.
@@ -59,9 +42,7 @@ public final class SandboxFiles {
 	 * @param content the text (may be empty)
 	 * @return the file as the agent echoes it
 	 */
-	public FileContent create(String path, String content) {
-		return Objects.requireNonNull(this.reactive.create(path, content).block());
-	}
+	FileContent create(String path, String content);
 
 	/**
 	 * Creates or overwrites a file with bytes, sent unchanged.
@@ -69,53 +50,41 @@ public final class SandboxFiles {
 	 * @param content the bytes (may be empty)
 	 * @return the file as the agent echoes it
 	 */
-	public FileContent create(String path, byte[] content) {
-		return Objects.requireNonNull(this.reactive.create(path, content).block());
-	}
+	FileContent create(String path, byte[] content);
 
 	/**
 	 * Deletes a file.
 	 * @param path the file path
 	 */
-	public void delete(String path) {
-		this.reactive.delete(path).block();
-	}
+	void delete(String path);
 
 	/**
 	 * Moves (renames) a file.
 	 * @param from the current path
 	 * @param to the new path
 	 */
-	public void move(String from, String to) {
-		this.reactive.move(from, to).block();
-	}
+	void move(String from, String to);
 
 	/**
 	 * Copies a file.
 	 * @param from the path to copy
 	 * @param to the path of the copy
 	 */
-	public void copy(String from, String to) {
-		this.reactive.copy(from, to).block();
-	}
+	void copy(String from, String to);
 
 	/**
 	 * Returns a file's or directory's metadata.
 	 * @param path the path
 	 * @return the metadata
 	 */
-	public FileInfo stat(String path) {
-		return Objects.requireNonNull(this.reactive.stat(path).block());
-	}
+	FileInfo stat(String path);
 
 	/**
 	 * Watches a directory, not recursively, with no ignore patterns.
 	 * @param path the directory path
 	 * @return the events; close the response to stop watching
 	 */
-	public StreamResponse<WatchEvent> watch(String path) {
-		return StreamResponse.of(this.reactive.watch(path));
-	}
+	StreamResponse<WatchEvent> watch(String path);
 
 	/**
 	 * Watches a directory for changes; see {@link ReactiveSandboxFiles#watch(String, Boolean, List)}.
@@ -125,17 +94,13 @@ public final class SandboxFiles {
 	 * @param ignorePatterns glob patterns of paths to ignore, or {@code null} for none
 	 * @return the events; close the response to stop watching
 	 */
-	public StreamResponse<WatchEvent> watch(String path, @Nullable Boolean recursive,
-			@Nullable List<String> ignorePatterns) {
-		return StreamResponse.of(this.reactive.watch(path, recursive, ignorePatterns));
-	}
+	StreamResponse<WatchEvent> watch(String path, @Nullable Boolean recursive,
+			@Nullable List<String> ignorePatterns);
 
 	/**
 	 * Returns the reactive view of this namespace.
 	 * @return the reactive namespace
 	 */
-	public ReactiveSandboxFiles reactive() {
-		return this.reactive;
-	}
+	ReactiveSandboxFiles reactive();
 
 }

@@ -1,17 +1,8 @@
 package ai.together.sandbox.ports;
 
 import java.util.List;
-import java.util.Objects;
 
-import ai.together.sandbox.internal.AgentConnection;
-import ai.together.sandbox.internal.AgentStreams;
-import ai.together.sandbox.internal.Json;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import tools.jackson.databind.JavaType;
-
-import org.springframework.http.HttpMethod;
 
 /**
  * Open ports of a connected sandbox, in the reactive style: {@code sandbox.ports()}. Nothing is
@@ -21,33 +12,13 @@ import org.springframework.http.HttpMethod;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public final class ReactiveSandboxPorts {
-
-	private static final JavaType PORT_LIST = Json.mapper().constructType(PortList.class);
-
-	private final AgentConnection agent;
-
-	private final AgentStreams streams;
-
-	/**
-	 * Creates the namespace; applications get it from the sandbox.
-	 * @param agent the sandbox's agent connection
-	 * @param streams the sandbox's streams
-	 */
-	public ReactiveSandboxPorts(AgentConnection agent, AgentStreams streams) {
-		this.agent = Objects.requireNonNull(agent, "agent");
-		this.streams = Objects.requireNonNull(streams, "streams");
-	}
+public interface ReactiveSandboxPorts {
 
 	/**
 	 * Lists the open ports.
 	 * @return the ports
 	 */
-	public Flux<PortInfo> list() {
-		return this.agent.transport()
-			.call(this.agent.call("ports.list", null, HttpMethod.GET, "/api/v1/ports"), PortList.class)
-			.flatMapIterable(PortList::items);
-	}
+	Flux<PortInfo> list();
 
 	/**
 	 * Streams the list of open ports over server-sent events: the whole list on connect, then
@@ -55,18 +26,6 @@ public final class ReactiveSandboxPorts {
 	 * sandbox is closed; not retried, no timeout. Cancelling it closes its connection.
 	 * @return each version of the list
 	 */
-	public Flux<List<PortInfo>> streamList() {
-		return this.streams.<PortList>open("ports.streamList", null, "/api/v1/stream/ports", PORT_LIST)
-			.map(PortList::items);
-	}
-
-	/** The API's {@code PortsListResponse}. */
-	record PortList(@JsonProperty("ports") @Nullable List<PortInfo> ports) {
-
-		List<PortInfo> items() {
-			return (this.ports != null) ? this.ports : List.of();
-		}
-
-	}
+	Flux<List<PortInfo>> streamList();
 
 }

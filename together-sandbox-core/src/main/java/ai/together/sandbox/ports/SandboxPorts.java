@@ -1,7 +1,6 @@
 package ai.together.sandbox.ports;
 
 import java.util.List;
-import java.util.Objects;
 
 import ai.together.sandbox.core.StreamResponse;
 
@@ -12,40 +11,24 @@ import ai.together.sandbox.core.StreamResponse;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public final class SandboxPorts {
-
-	private final ReactiveSandboxPorts reactive;
-
-	/**
-	 * Creates the blocking view; applications get it from the sandbox.
-	 * @param reactive the reactive namespace
-	 */
-	public SandboxPorts(ReactiveSandboxPorts reactive) {
-		this.reactive = Objects.requireNonNull(reactive, "reactive");
-	}
+public interface SandboxPorts {
 
 	/**
 	 * Lists the open ports.
 	 * @return the ports
 	 */
-	public List<PortInfo> list() {
-		return Objects.requireNonNull(this.reactive.list().collectList().block());
-	}
+	List<PortInfo> list();
 
 	/**
 	 * Streams the list of open ports: the whole list on connect, then after each change.
 	 * @return each version of the list; close it when done
 	 */
-	public StreamResponse<List<PortInfo>> streamList() {
-		return StreamResponse.of(this.reactive.streamList());
-	}
+	StreamResponse<List<PortInfo>> streamList();
 
 	/**
 	 * Returns the reactive view of this namespace.
 	 * @return the reactive namespace
 	 */
-	public ReactiveSandboxPorts reactive() {
-		return this.reactive;
-	}
+	ReactiveSandboxPorts reactive();
 
 }

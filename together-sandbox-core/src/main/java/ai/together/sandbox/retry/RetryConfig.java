@@ -10,7 +10,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.internal.Args;
+import ai.together.sandbox.internal.util.Args;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -3,7 +3,7 @@ package ai.together.sandbox.retry;
 import java.time.Duration;
 import java.util.Objects;
 
-import ai.together.sandbox.internal.Args;
+import ai.together.sandbox.internal.util.Args;
 import org.jspecify.annotations.Nullable;
 
 /**

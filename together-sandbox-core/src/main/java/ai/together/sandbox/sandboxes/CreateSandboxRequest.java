@@ -1,7 +1,7 @@
 package ai.together.sandbox.sandboxes;
 
 import ai.together.sandbox.Sandbox;
-import ai.together.sandbox.internal.Args;
+import ai.together.sandbox.internal.util.Args;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 

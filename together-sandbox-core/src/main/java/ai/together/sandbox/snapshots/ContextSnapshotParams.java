@@ -3,7 +3,7 @@ package ai.together.sandbox.snapshots;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
-import ai.together.sandbox.internal.Args;
+import ai.together.sandbox.internal.util.Args;
 import org.jspecify.annotations.Nullable;
 
 /**

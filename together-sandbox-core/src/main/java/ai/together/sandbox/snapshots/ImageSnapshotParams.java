@@ -2,7 +2,7 @@ package ai.together.sandbox.snapshots;
 
 import java.util.function.Consumer;
 
-import ai.together.sandbox.internal.Args;
+import ai.together.sandbox.internal.util.Args;
 import org.jspecify.annotations.Nullable;
 
 /**

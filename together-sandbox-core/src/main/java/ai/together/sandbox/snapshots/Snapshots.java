@@ -1,7 +1,6 @@
 package ai.together.sandbox.snapshots;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Snapshots in the blocking style: the blocking view of {@link ReactiveSnapshots}, which
@@ -18,26 +17,14 @@ import java.util.Objects;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public final class Snapshots {
-
-	private final ReactiveSnapshots reactive;
-
-	/**
-	 * Creates the blocking view; applications get it from the client.
-	 * @param reactive the reactive namespace
-	 */
-	public Snapshots(ReactiveSnapshots reactive) {
-		this.reactive = Objects.requireNonNull(reactive, "reactive");
-	}
+public interface Snapshots {
 
 	/**
 	 * Registers an existing public Docker image as a snapshot and assigns the alias, if any.
 	 * @param params the image and alias
 	 * @return the snapshot id and alias
 	 */
-	public CreateSnapshotResult create(ImageSnapshotParams params) {
-		return Objects.requireNonNull(this.reactive.create(params).block());
-	}
+	CreateSnapshotResult create(ImageSnapshotParams params);
 
 	/**
 	 * Builds an image from a Docker build context (remotely by default), registers it as a
@@ -46,75 +33,57 @@ public final class Snapshots {
 	 * @return the snapshot id and alias
 	 * @throws SnapshotBuildException when the build fails
 	 */
-	public CreateSnapshotResult create(ContextSnapshotParams params) {
-		return Objects.requireNonNull(this.reactive.create(params).block());
-	}
+	CreateSnapshotResult create(ContextSnapshotParams params);
 
 	/**
 	 * Assigns an alias to a snapshot.
 	 * @param snapshotId the snapshot id (a UUID)
 	 * @param alias the alias ({@code tag} or {@code namespace@tag})
 	 */
-	public void alias(String snapshotId, String alias) {
-		this.reactive.alias(snapshotId, alias).block();
-	}
+	void alias(String snapshotId, String alias);
 
 	/**
 	 * Gets a snapshot by id.
 	 * @param snapshotId the snapshot id (a UUID)
 	 * @return the snapshot
 	 */
-	public SnapshotInfo getById(String snapshotId) {
-		return Objects.requireNonNull(this.reactive.getById(snapshotId).block());
-	}
+	SnapshotInfo getById(String snapshotId);
 
 	/**
 	 * Gets a snapshot by alias (sent as given).
 	 * @param alias the alias
 	 * @return the snapshot
 	 */
-	public SnapshotInfo getByAlias(String alias) {
-		return Objects.requireNonNull(this.reactive.getByAlias(alias).block());
-	}
+	SnapshotInfo getByAlias(String alias);
 
 	/**
 	 * Lists the snapshots of the API key's project.
 	 * @return the snapshots
 	 */
-	public List<SnapshotInfo> list() {
-		return Objects.requireNonNull(this.reactive.list().collectList().block());
-	}
+	List<SnapshotInfo> list();
 
 	/**
 	 * Deletes a snapshot by id.
 	 * @param snapshotId the snapshot id (a UUID)
 	 */
-	public void deleteById(String snapshotId) {
-		this.reactive.deleteById(snapshotId).block();
-	}
+	void deleteById(String snapshotId);
 
 	/**
 	 * Deletes a snapshot by alias; leading {@code @} characters are removed first.
 	 * @param alias the alias
 	 */
-	public void deleteByAlias(String alias) {
-		this.reactive.deleteByAlias(alias).block();
-	}
+	void deleteByAlias(String alias);
 
 	/**
 	 * Issues a short-lived credential for the project's container registry.
 	 * @return the credential
 	 */
-	public ContainerRegistryCredential issueRegistryCredential() {
-		return Objects.requireNonNull(this.reactive.issueRegistryCredential().block());
-	}
+	ContainerRegistryCredential issueRegistryCredential();
 
 	/**
 	 * Returns the reactive namespace this view blocks on.
 	 * @return the reactive namespace
 	 */
-	public ReactiveSnapshots reactive() {
-		return this.reactive;
-	}
+	ReactiveSnapshots reactive();
 
 }

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import ai.together.sandbox.files.ConnectedSandbox;
-import ai.together.sandbox.files.LocalAgentServer;
 import ai.together.sandbox.files.LocalAgentServer.Request;
-import ai.together.sandbox.internal.Json;
+import ai.together.sandbox.files.LocalAgentServer;
+import ai.together.sandbox.internal.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.files.LocalAgentServer.Request;
-import ai.together.sandbox.internal.Json;
+import ai.together.sandbox.internal.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

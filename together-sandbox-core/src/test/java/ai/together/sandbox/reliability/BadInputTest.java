@@ -144,6 +144,7 @@ class BadInputTest {
 			case "alias" -> "app@v1";
 			case "apiKey" -> "key";
 			case "baseUrl" -> server.baseUrl();
+			case "info" -> this.connected.sandbox().vmInfo();
 			default -> throw new AssertionError("BadInputTest does not know parameter '" + parameter.getName() + "' of "
 					+ parameter.getDeclaringExecutable() + ": add it to valid() and badValues()");
 		};
@@ -160,7 +161,7 @@ class BadInputTest {
 			case "snapshotId" -> list(null, "", " ", "not-a-uuid", "1-2-3-4-5", SNAPSHOT_ID + "0",
 					SNAPSHOT_ID.substring(1), "{" + SNAPSHOT_ID + "}", SNAPSHOT_ID.replace('-', '\n'), HUGE);
 			case "alias" -> list(null, "", " ", "app@\nv1", "app\u0000", HUGE);
-			case "data", "request", "params" -> list((Object) null);
+			case "data", "request", "params", "info" -> list((Object) null);
 			case "content" -> list((Object) null);
 			case "cols", "rows" -> list(0, -1, Integer.MIN_VALUE);
 			case "versionNumber" -> list(0, -1, Integer.MIN_VALUE);

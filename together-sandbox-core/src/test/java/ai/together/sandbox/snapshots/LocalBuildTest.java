@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import ai.together.sandbox.TestClients.RecordingSleeper;
 import ai.together.sandbox.TestClients;
-import ai.together.sandbox.internal.build.BuildSettings;
-import ai.together.sandbox.internal.build.DockerCli;
+import ai.together.sandbox.internal.snapshots.BuildSettings;
+import ai.together.sandbox.internal.snapshots.DockerCli;
 import ai.together.sandbox.retry.RetryConfig;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

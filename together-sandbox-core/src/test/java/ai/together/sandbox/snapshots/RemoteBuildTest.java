@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import ai.together.sandbox.TestClients.RecordingSleeper;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.internal.build.BuildSettings;
+import ai.together.sandbox.internal.snapshots.BuildSettings;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.snapshots.FakeImageBuilder.Entry;
 import ai.together.sandbox.snapshots.FakeImageBuilder.Upload;

@@ -9,10 +9,11 @@ import java.util.Map;
 
 import ai.together.sandbox.TestClients.RecordingSleeper;
 import ai.together.sandbox.TestClients;
-import ai.together.sandbox.internal.ClientContext;
-import ai.together.sandbox.internal.HttpTransport;
-import ai.together.sandbox.internal.RetryEngine;
-import ai.together.sandbox.internal.build.BuildSettings;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.http.HttpTransport;
+import ai.together.sandbox.internal.http.RetryEngine;
+import ai.together.sandbox.internal.snapshots.BuildSettings;
+import ai.together.sandbox.internal.snapshots.DefaultReactiveSnapshots;
 import ai.together.sandbox.retry.RetryConfig;
 
 import org.springframework.web.reactive.function.client.WebClient;
@@ -43,7 +44,7 @@ final class SnapshotTestSupport {
 			BuildSettings settings) {
 		RetryEngine engine = new RetryEngine(retry, retrySleeps, () -> 0.0, List.of());
 		HttpTransport transport = new HttpTransport(WebClient.create(), engine, Duration.ofSeconds(20), null);
-		return new ReactiveSnapshots(new ClientContext(TestClients.API_KEY, baseUrl, transport, Duration.ofSeconds(20)),
+		return new DefaultReactiveSnapshots(new ClientContext(TestClients.API_KEY, baseUrl, transport, Duration.ofSeconds(20)),
 				settings);
 	}
 

@@ -8,9 +8,9 @@ import java.util.Objects;
 
 import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.internal.ClientContext;
-import ai.together.sandbox.internal.HttpTransport;
-import ai.together.sandbox.internal.RetryEngine;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.http.HttpTransport;
+import ai.together.sandbox.internal.http.RetryEngine;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.sandboxes.SandboxInfo;

@@ -1,0 +1,220 @@
+package ai.together.sandbox.internal.http;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import ai.together.sandbox.errors.HttpException.FieldError;
+import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.internal.json.Json;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * The one error mapper of the client: turns a failed attempt into an {@link HttpException} with
+ * the messages of PROTOCOL.md §4.2.
+ * <ul>
+ * <li>no response: {@code <op><suffix>: <ExceptionClass>: <text>}, status 0, cause kept;</li>
+ * <li>an error body with a message (management or agent shape, at any status):
+ * {@code Failed to <op><suffix>: <message> (code: <code>)};</li>
+ * <li>anything else: {@code <op> returned no response<suffix> (HTTP <status>)}.</li>
+ * </ul>
+ */
+public final class ErrorMapper {
+
+	private static final int MAX_MESSAGE_LENGTH = 1000;
+
+	private ErrorMapper() {
+	}
+
+	/**
+	 * Maps a failure to get any response.
+	 * @param operation the operation name
+	 * @param context the context string ({@code for sandbox 'abc'}), or {@code null}
+	 * @param cause the transport failure
+	 * @return the exception, status 0
+	 */
+	public static HttpException transportFailure(String operation, @Nullable String context, Throwable cause) {
+		Throwable root = mostSpecific(cause);
+		String text = root.getMessage();
+		String message = operation + suffix(context) + ": " + root.getClass().getSimpleName()
+				+ ((text != null && !text.isBlank()) ? ": " + truncate(text) : "");
+		return new HttpException(message, HttpException.TRANSPORT_FAILURE, operation, null, List.of(), null, cause);
+	}
+
+	/**
+	 * Maps an error response.
+	 * @param operation the operation name
+	 * @param context the context string, or {@code null}
+	 * @param status the HTTP status
+	 * @param headers the response headers
+	 * @param body the response body (may be empty)
+	 * @return the exception
+	 */
+	public static HttpException errorResponse(String operation, @Nullable String context, int status,
+			HttpHeaders headers, byte[] body) {
+		Duration retryAfter = retryAfter(headers.getFirst(HttpHeaders.RETRY_AFTER));
+		JsonNode error = parseErrorBody(body);
+		if (error == null) {
+			String message = operation + " returned no response" + suffix(context) + " (HTTP " + status + ")";
+			return new HttpException(message, status, operation, null, List.of(), retryAfter, null);
+		}
+		JsonNode codeNode = error.get("code");
+		String code = (codeNode != null && !codeNode.isNull() && codeNode.isValueNode()) ? codeNode.asString() : null;
+		String message = "Failed to " + operation + suffix(context) + ": " + truncate(error.get("message").asString())
+				+ " (code: " + code + ")";
+		return new HttpException(message, status, operation, code, fieldErrors(error.get("errors")), retryAfter, null);
+	}
+
+	/**
+	 * Maps a success response whose body could not be read.
+	 * @param operation the operation name
+	 * @param context the context string, or {@code null}
+	 * @param status the HTTP status
+	 * @param cause why the body could not be read
+	 * @return the exception
+	 */
+	public static HttpException invalidBody(String operation, @Nullable String context, int status, Throwable cause) {
+		String message = operation + " returned an invalid response" + suffix(context) + " (HTTP " + status + "): "
+				+ truncate(String.valueOf(cause.getMessage()));
+		return new HttpException(message, status, operation, null, List.of(), null, cause);
+	}
+
+	/**
+	 * Removes a credential from an exception's message and field errors: a server may quote the
+	 * credential it refused ({@code "invalid token 'Bearer …'"}), and exception messages end up
+	 * in logs.
+	 * @param error the exception
+	 * @param secret the credential the call sent
+	 * @return the exception itself when it does not contain the credential, otherwise a copy
+	 * without it (same status, code, cause and stack trace)
+	 */
+	public static HttpException redact(HttpException error, String secret) {
+		if (secret.isEmpty()) {
+			return error;
+		}
+		boolean found = contains(error.getMessage(), secret) || contains(error.code(), secret)
+				|| error.errors().stream().anyMatch((field) -> contains(field.message(), secret)
+						|| contains(field.parameter(), secret) || contains(field.code(), secret));
+		if (!found) {
+			return error;
+		}
+		List<FieldError> errors = error.errors()
+			.stream()
+			.map((field) -> new FieldError(redact(field.parameter(), secret), redact(field.code(), secret),
+					redact(field.message(), secret), field.details()))
+			.toList();
+		HttpException redacted = new HttpException(String.valueOf(redact(error.getMessage(), secret)), error.status(),
+				error.operation(), redact(error.code(), secret), errors, error.retryAfter(), error.getCause());
+		redacted.setStackTrace(error.getStackTrace());
+		return redacted;
+	}
+
+	private static boolean contains(@Nullable String text, String secret) {
+		return text != null && text.contains(secret);
+	}
+
+	private static @Nullable String redact(@Nullable String text, String secret) {
+		return (text != null) ? text.replace(secret, "[REDACTED]") : null;
+	}
+
+	/**
+	 * Formats the context suffix: empty, or a space followed by the context.
+	 * @param context the context, or {@code null}
+	 * @return the suffix
+	 */
+	public static String suffix(@Nullable String context) {
+		return (context != null) ? " " + context : "";
+	}
+
+	private static @Nullable JsonNode parseErrorBody(byte[] body) {
+		if (body.length == 0) {
+			return null;
+		}
+		try {
+			JsonNode node = Json.tree(body);
+			JsonNode message = (node != null && node.isObject()) ? node.get("message") : null;
+			return (message != null && message.isString()) ? node : null;
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	private static List<FieldError> fieldErrors(@Nullable JsonNode errors) {
+		if (errors == null || !errors.isArray()) {
+			return List.of();
+		}
+		List<FieldError> result = new ArrayList<>();
+		for (JsonNode item : errors) {
+			if (!item.isObject()) {
+				continue;
+			}
+			// Only an object converts to a Map; anything else would make the conversion throw and
+			// replace the HttpException with a raw Jackson exception.
+			JsonNode detailsNode = item.get("details");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> details = (detailsNode != null && detailsNode.isObject())
+					? Json.mapper().convertValue(detailsNode, Map.class) : null;
+			result.add(new FieldError(text(item, "parameter"), text(item, "code"), text(item, "message"), details));
+		}
+		return result;
+	}
+
+	private static @Nullable String text(JsonNode node, String field) {
+		JsonNode value = node.get(field);
+		return (value != null && value.isValueNode() && !value.isNull()) ? value.asString() : null;
+	}
+
+	/**
+	 * Parses a {@code Retry-After} header: delay seconds or an HTTP date.
+	 * @param value the header value, or {@code null}
+	 * @return the delay, or {@code null} when absent or unreadable
+	 */
+	static @Nullable Duration retryAfter(@Nullable String value) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		String trimmed = value.trim();
+		try {
+			long seconds = Long.parseLong(trimmed);
+			return (seconds >= 0) ? Duration.ofSeconds(seconds) : null;
+		}
+		catch (NumberFormatException ex) {
+			try {
+				Duration until = Duration.between(ZonedDateTime.now(),
+						ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME));
+				return until.isNegative() ? Duration.ZERO : until;
+			}
+			catch (DateTimeParseException dateEx) {
+				return null;
+			}
+		}
+	}
+
+	private static Throwable mostSpecific(Throwable error) {
+		if (error instanceof TimeoutException) {
+			return error;
+		}
+		// WebClient wraps the interesting failure (ConnectException, PrematureCloseException, …).
+		Throwable current = error;
+		while (current.getCause() != null && current.getCause() != current
+				&& current instanceof org.springframework.web.reactive.function.client.WebClientException) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	private static String truncate(String text) {
+		return (text.length() > MAX_MESSAGE_LENGTH) ? text.substring(0, MAX_MESSAGE_LENGTH) + "…" : text;
+	}
+
+}

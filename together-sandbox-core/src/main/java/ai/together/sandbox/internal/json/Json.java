@@ -1,0 +1,117 @@
+package ai.together.sandbox.internal.json;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one JSON mapper configuration of the client: unknown properties tolerated (the servers may
+ * add fields), absent optional request fields omitted rather than sent as {@code null}, and no
+ * cap on string length (file contents arrive as one JSON string).
+ */
+public final class Json {
+
+	private static final JsonMapper MAPPER = JsonMapper
+		.builder(JsonFactory.builder()
+			// A file read returns the whole file as one JSON string (base64 for binary): Jackson's
+			// default 100M-character cap would make files over ~71 MiB unreadable; the JVM's array
+			// limit (2 GiB) and the heap remain the bounds.
+			.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+			.build())
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.changeDefaultPropertyInclusion((inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
+		.build();
+
+	private Json() {
+	}
+
+	/**
+	 * Returns the shared mapper.
+	 * @return the mapper
+	 */
+	public static JsonMapper mapper() {
+		return MAPPER;
+	}
+
+	/**
+	 * Serialises a value to JSON bytes.
+	 * @param value the value
+	 * @return the UTF-8 JSON
+	 */
+	public static byte[] write(Object value) {
+		return MAPPER.writeValueAsBytes(value);
+	}
+
+	/**
+	 * Reads JSON into a type.
+	 * @param <T> the type
+	 * @param in the JSON
+	 * @param type the type
+	 * @return the value
+	 * @throws IOException when the JSON is malformed or does not fit the type
+	 */
+	public static <T> T read(InputStream in, Class<T> type) throws IOException {
+		try {
+			return MAPPER.readValue(in, type);
+		}
+		catch (JacksonException ex) {
+			throw new IOException(describe(ex), ex);
+		}
+	}
+
+	/**
+	 * Reads JSON into a generic type.
+	 * @param <T> the type
+	 * @param in the JSON
+	 * @param type the type
+	 * @return the value
+	 * @throws IOException when the JSON is malformed or does not fit the type
+	 */
+	public static <T> T read(InputStream in, JavaType type) throws IOException {
+		try {
+			return MAPPER.readValue(in, type);
+		}
+		catch (JacksonException ex) {
+			throw new IOException(describe(ex), ex);
+		}
+	}
+
+	/**
+	 * Reads JSON into a tree.
+	 * @param json the JSON
+	 * @return the tree
+	 * @throws IOException when the JSON is malformed
+	 */
+	public static JsonNode tree(byte[] json) throws IOException {
+		try {
+			return MAPPER.readTree(json);
+		}
+		catch (JacksonException ex) {
+			throw new IOException(describe(ex), ex);
+		}
+	}
+
+	/**
+	 * A one-line description of a JSON failure, without Jackson's multi-line source excerpt.
+	 * @param ex the failure
+	 * @return the description
+	 */
+	public static String describe(JacksonException ex) {
+		String message = ex.getOriginalMessage();
+		if (message == null) {
+			message = ex.getClass().getSimpleName();
+		}
+		int newline = message.indexOf('\n');
+		return (newline >= 0) ? message.substring(0, newline) : message;
+	}
+
+}

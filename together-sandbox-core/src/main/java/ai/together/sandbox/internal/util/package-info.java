@@ -1,0 +1,10 @@
+/**
+ * Leaf helpers shared by the models and the implementation: argument checks ({@code Args}),
+ * the seed SDK's {@code repr} quoting ({@code Repr}) and URL path and query encoding
+ * ({@code PathEncoder}). Depends on nothing else of the client, so that every package may use it.
+ * Not API: anything here may change without notice.
+ */
+@NullMarked
+package ai.together.sandbox.internal.util;
+
+import org.jspecify.annotations.NullMarked;
