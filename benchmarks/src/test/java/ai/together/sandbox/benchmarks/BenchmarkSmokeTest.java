@@ -34,7 +34,7 @@ class BenchmarkSmokeTest {
 			assertThat(list).as("the JMH annotation processor generated META-INF/BenchmarkList").isNotNull();
 			String content = new String(list.readAllBytes(), StandardCharsets.UTF_8);
 			for (String method : List.of("sdkBlocking", "sdkReactive", "rawWebClient", "rawJdkHttpClient",
-					"rawWebClientMonoTimeout", "rawWebClientNettyTimeout", "sdkTransportOnly")) {
+					"rawWebClientMonoTimeout", "rawWebClientNettyTimeout", "sdkReactiveNoRetries")) {
 				assertThat(content).contains(" " + PerCallBenchmark.class.getName() + " ")
 					.contains(".jmh_generated.PerCallBenchmark_" + method + "_jmhTest ");
 			}
@@ -48,7 +48,7 @@ class BenchmarkSmokeTest {
 		try {
 			for (FileInfo info : List.of(benchmark.sdkBlocking(), benchmark.sdkReactive(), benchmark.rawWebClient(),
 					benchmark.rawJdkHttpClient(), benchmark.rawWebClientMonoTimeout(),
-					benchmark.rawWebClientNettyTimeout(), benchmark.sdkTransportOnly())) {
+					benchmark.rawWebClientNettyTimeout(), benchmark.sdkReactiveNoRetries())) {
 				assertThat(info.path()).isEqualTo(AgentStub.STAT_PATH);
 				assertThat(info.size()).isEqualTo(12345L);
 			}

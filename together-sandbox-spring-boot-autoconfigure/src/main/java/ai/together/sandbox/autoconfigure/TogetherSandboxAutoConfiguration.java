@@ -32,11 +32,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of the Together Sandbox client: {@link ReactiveTogetherSandbox} and its
- * blocking view {@link TogetherSandbox}, built from {@link TogetherSandboxConnectionDetails},
- * {@link RetryConfig}, the application's {@code WebClient.Builder} (cloned, so its codecs, SSL
- * bundles and {@code http.client.requests} metrics apply), its {@link ObservationRegistry} and the
- * {@link TogetherSandboxBuilderCustomizer}s in order. Every bean backs off when the application
- * defines its own. When {@code together-sandbox-emulator} is on the classpath and no API key is
+ * blocking view {@link TogetherSandbox}, built from the prototype
+ * {@code togetherSandboxBuilder} ({@link ReactiveTogetherSandbox.Builder}). The builder runs the
+ * {@link TogetherSandboxBuilderCustomizer}s in order; the first, in order {@code 0}, applies
+ * {@link TogetherSandboxConnectionDetails}, the {@code together.sandbox.*} timeouts,
+ * {@link RetryConfig}, the application's {@code WebClient.Builder} (so its codecs, SSL bundles
+ * and {@code http.client.requests} metrics apply) and its {@link ObservationRegistry}. Every bean
+ * backs off when the application defines its own. When {@code together-sandbox-emulator} is on the classpath and no API key is
  * configured, an embedded emulator starts and stops with the context.
  *
  * @author together-sandbox-java
@@ -105,6 +107,40 @@ public final class TogetherSandboxAutoConfiguration {
 	}
 
 	/**
+	 * Offers the client builder, with the application's settings and customizers applied, when
+	 * the application defines none.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(ReactiveTogetherSandbox.Builder.class)
+	static class BuilderConfiguration {
+
+		@Bean
+		PropertiesTogetherSandboxBuilderCustomizer propertiesTogetherSandboxBuilderCustomizer(
+				TogetherSandboxConnectionDetails connectionDetails, TogetherSandboxProperties properties,
+				RetryConfig retryConfig, ObjectProvider<WebClient.Builder> webClientBuilder,
+				ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<TogetherSandboxClientObservationConvention> observationConvention,
+				ApplicationContext context) {
+			return new PropertiesTogetherSandboxBuilderCustomizer(connectionDetails, properties, retryConfig,
+					webClientBuilder, observationRegistry, observationConvention, context.getClassLoader());
+		}
+
+		/**
+		 * A prototype: each injection point (or {@code ObjectProvider.getObject()}) gets a fresh
+		 * builder, for example to build one more client per tenant with the same settings.
+		 */
+		@Bean
+		@Scope("prototype")
+		ReactiveTogetherSandbox.Builder togetherSandboxBuilder(
+				ObjectProvider<TogetherSandboxBuilderCustomizer> customizers) {
+			ReactiveTogetherSandbox.Builder builder = ReactiveTogetherSandbox.builder();
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			return builder;
+		}
+
+	}
+
+	/**
 	 * Builds the reactive client when the application defines neither client.
 	 */
 	@Configuration(proxyBeanMethods = false)
@@ -112,23 +148,8 @@ public final class TogetherSandboxAutoConfiguration {
 	static class ReactiveClientConfiguration {
 
 		@Bean(destroyMethod = "close")
-		ReactiveTogetherSandbox reactiveTogetherSandbox(TogetherSandboxConnectionDetails connectionDetails,
-				TogetherSandboxProperties properties, RetryConfig retryConfig,
-				ObjectProvider<WebClient.Builder> webClientBuilder,
-				ObjectProvider<ObservationRegistry> observationRegistry,
-				ObjectProvider<TogetherSandboxClientObservationConvention> observationConvention,
-				ObjectProvider<TogetherSandboxBuilderCustomizer> customizers, ApplicationContext context) {
-			ReactiveTogetherSandbox.Builder builder = ReactiveTogetherSandbox.builder();
-			new TogetherSandboxBuilderConfigurer(connectionDetails, properties, context.getClassLoader())
-				.configure(builder);
-			builder.retry(retryConfig)
-				.observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
-			// Without an application builder the client keeps its own pool, where the connect
-			// timeout applies.
-			webClientBuilder.ifAvailable(builder::webClientBuilder);
-			observationConvention.ifAvailable(builder::observationConvention);
-			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-			return builder.build();
+		ReactiveTogetherSandbox reactiveTogetherSandbox(ReactiveTogetherSandbox.Builder togetherSandboxBuilder) {
+			return togetherSandboxBuilder.build();
 		}
 
 		@Bean

@@ -197,6 +197,68 @@ class TogetherSandboxAutoConfigurationTests {
 	}
 
 	@Test
+	void letsAnApplicationCustomizerOverrideWhatThePropertiesSet() {
+		this.contextRunner.withPropertyValues("together.sandbox.retry.max-attempts=5")
+			.withUserConfiguration(RetryOverrideConfiguration.class)
+			.run((context) -> {
+				assertThat(context.getBean(RetryConfig.class).maxAttempts()).isEqualTo(5);
+				assertThat(context.getBean(ReactiveTogetherSandbox.class).retryConfig().maxAttempts()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void runsThePropertiesCustomizerInOrderZeroAmongTheApplicationCustomizers() {
+		this.contextRunner.withPropertyValues("together.sandbox.base-url=http://properties.example")
+			.withUserConfiguration(CustomizersAroundThePropertiesConfiguration.class)
+			.run((context) -> {
+				List<TogetherSandboxBuilderCustomizer> customizers = context
+					.getBeanProvider(TogetherSandboxBuilderCustomizer.class)
+					.orderedStream()
+					.toList();
+				assertThat(customizers).containsExactly(context.getBean("before", TogetherSandboxBuilderCustomizer.class),
+						context.getBean(PropertiesTogetherSandboxBuilderCustomizer.class),
+						context.getBean("after", TogetherSandboxBuilderCustomizer.class),
+						context.getBean("unordered", TogetherSandboxBuilderCustomizer.class));
+				assertThat(context.getBean(CustomizersAroundThePropertiesConfiguration.class).calls)
+					.containsExactly("before", "after", "unordered");
+				// The properties replace what ran before them; the last one wins.
+				assertThat(context.getBean(ReactiveTogetherSandbox.class).baseUrl())
+					.isEqualTo("http://unordered.example");
+			});
+	}
+
+	@Test
+	void offersAPrototypeBuilderWithTheSettingsOfTheProperties() {
+		this.contextRunner
+			.withPropertyValues("together.sandbox.base-url=http://127.0.0.1:" + server.getPort(),
+					"together.sandbox.retry.max-attempts=4")
+			.run((context) -> {
+				assertThat(context).hasBean("togetherSandboxBuilder");
+				ReactiveTogetherSandbox.Builder builder = context.getBean(ReactiveTogetherSandbox.Builder.class);
+				assertThat(builder).isNotSameAs(context.getBean(ReactiveTogetherSandbox.Builder.class));
+				try (ReactiveTogetherSandbox extra = builder.build()) {
+					assertThat(extra).isNotSameAs(context.getBean(ReactiveTogetherSandbox.class));
+					assertThat(extra.baseUrl()).isEqualTo("http://127.0.0.1:" + server.getPort());
+					assertThat(extra.retryConfig()).isSameAs(context.getBean(RetryConfig.class));
+					assertThat(extra.retryConfig().maxAttempts()).isEqualTo(4);
+					server.stubFor(get("/api/v1/sandboxes").willReturn(okJson("[]")));
+					assertThat(extra.blocking().sandboxes().list()).isEmpty();
+					server.verify(getRequestedFor(urlEqualTo("/api/v1/sandboxes")).withHeader("Authorization",
+							equalTo("Bearer test-key")));
+				}
+			});
+	}
+
+	@Test
+	void backsOffForAnApplicationBuilder() {
+		this.contextRunner.withUserConfiguration(UserBuilderConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(ReactiveTogetherSandbox.Builder.class)
+				.doesNotHaveBean(PropertiesTogetherSandboxBuilderCustomizer.class);
+			assertThat(context.getBean(ReactiveTogetherSandbox.class).baseUrl()).isEqualTo("http://builder.example");
+		});
+	}
+
+	@Test
 	void clonesTheApplicationWebClientBuilder() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class))
 			.withPropertyValues("together.sandbox.base-url=http://127.0.0.1:" + server.getPort())
@@ -365,6 +427,56 @@ class TogetherSandboxAutoConfigurationTests {
 				this.calls.add("first");
 				builder.baseUrl("http://first.example");
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RetryOverrideConfiguration {
+
+		@Bean
+		TogetherSandboxBuilderCustomizer noRetries() {
+			return (builder) -> builder.retry(RetryConfig.disabled());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizersAroundThePropertiesConfiguration {
+
+		final List<String> calls = new ArrayList<>();
+
+		@Bean
+		TogetherSandboxBuilderCustomizer unordered() {
+			return (builder) -> {
+				this.calls.add("unordered");
+				builder.baseUrl("http://unordered.example");
+			};
+		}
+
+		@Bean
+		@Order(10)
+		TogetherSandboxBuilderCustomizer after() {
+			return (builder) -> this.calls.add("after");
+		}
+
+		@Bean
+		@Order(-10)
+		TogetherSandboxBuilderCustomizer before() {
+			return (builder) -> {
+				this.calls.add("before");
+				builder.baseUrl("http://before.example");
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBuilderConfiguration {
+
+		@Bean
+		ReactiveTogetherSandbox.Builder userBuilder() {
+			return ReactiveTogetherSandbox.builder().apiKey("user-key").baseUrl("http://builder.example");
 		}
 
 	}

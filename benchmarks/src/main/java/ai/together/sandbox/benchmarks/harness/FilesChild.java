@@ -15,7 +15,6 @@ import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.benchmarks.stub.AgentStub;
 import ai.together.sandbox.files.FileContent;
-import ai.together.sandbox.internal.json.Json;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JsonParser;
@@ -189,7 +188,7 @@ public final class FilesChild {
 					: Mono.error(new IOException("HTTP " + response.statusCode().value())))
 				.block(Duration.ofMinutes(2));
 			try (InputStream in = body.asInputStream(true)) {
-				return Json.read(in, FileContent.class);
+				return RawClients.json().readValue(in, FileContent.class);
 			}
 		}
 
@@ -213,7 +212,7 @@ public final class FilesChild {
 				.POST(HttpRequest.BodyPublishers.ofByteArray(data))
 				.build(), HttpResponse.BodyHandlers.ofInputStream());
 			// The echoed content is skipped by the parser without ever being materialised.
-			try (InputStream in = response.body(); JsonParser parser = Json.mapper().createParser(in)) {
+			try (InputStream in = response.body(); JsonParser parser = RawClients.json().createParser(in)) {
 				expectSuccess(response);
 				while (parser.nextToken() != null) {
 					// Only the structure is read.
@@ -230,7 +229,7 @@ public final class FilesChild {
 			long length = response.headers().firstValueAsLong("Content-Length").orElse(0);
 			ExposedBuffer out = new ExposedBuffer((int) Math.min(Integer.MAX_VALUE - 16, length * 3 / 4));
 			String encoding = null;
-			try (InputStream in = response.body(); JsonParser parser = Json.mapper().createParser(in)) {
+			try (InputStream in = response.body(); JsonParser parser = RawClients.json().createParser(in)) {
 				expectSuccess(response);
 				for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
 					if (token == JsonToken.PROPERTY_NAME && "content".equals(parser.currentName())) {

@@ -63,7 +63,7 @@ public final class PerCallInterleaved {
 			variants.put("rawJdkHttpClient", benchmark::rawJdkHttpClient);
 			variants.put("rawWebClientMonoTimeout", benchmark::rawWebClientMonoTimeout);
 			variants.put("rawWebClientNettyTimeout", benchmark::rawWebClientNettyTimeout);
-			variants.put("sdkTransportOnly", benchmark::sdkTransportOnly);
+			variants.put("sdkReactiveNoRetries", benchmark::sdkReactiveNoRetries);
 			List<String> names = new ArrayList<>(variants.keySet());
 			Map<String, long[]> samples = new LinkedHashMap<>();
 			for (String name : names) {

@@ -6,9 +6,14 @@ import java.time.Duration;
 import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.benchmarks.stub.AgentStub;
 import ai.together.sandbox.files.FileInfo;
+import ai.together.sandbox.retry.RetryConfig;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -24,7 +29,27 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class RawClients {
 
+	/**
+	 * The baselines' Jackson mapper, set up as the SDK reads responses: unknown properties
+	 * tolerated and no cap on string length (a file arrives as one JSON string).
+	 */
+	private static final JsonMapper JSON = JsonMapper
+		.builder(JsonFactory.builder()
+			.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+			.build())
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.build();
+
 	private RawClients() {
+	}
+
+	/**
+	 * Returns the Jackson mapper of the baselines.
+	 * @return the mapper
+	 */
+	public static JsonMapper json() {
+		return JSON;
 	}
 
 	/**
@@ -33,7 +58,17 @@ public final class RawClients {
 	 * @return the client
 	 */
 	public static ReactiveTogetherSandbox sdk(AgentStub stub) {
-		return ReactiveTogetherSandbox.builder().apiKey(AgentStub.API_KEY).baseUrl(stub.baseUrl()).build();
+		return sdk(stub, RetryConfig.defaults());
+	}
+
+	/**
+	 * Builds the SDK client for a stub, with its own connection pool and the given retries.
+	 * @param stub the stub
+	 * @param retry the retry configuration
+	 * @return the client
+	 */
+	public static ReactiveTogetherSandbox sdk(AgentStub stub, RetryConfig retry) {
+		return ReactiveTogetherSandbox.builder().apiKey(AgentStub.API_KEY).baseUrl(stub.baseUrl()).retry(retry).build();
 	}
 
 	/** A measurement that compares the SDK with a bare {@code WebClient} on the same stub. */

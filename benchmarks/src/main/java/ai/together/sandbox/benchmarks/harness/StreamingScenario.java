@@ -1,6 +1,7 @@
 package ai.together.sandbox.benchmarks.harness;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,8 +15,6 @@ import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.benchmarks.stub.AgentStub;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.execs.ExecOutput;
-import ai.together.sandbox.internal.json.Json;
-import ai.together.sandbox.internal.sse.SseDecoder;
 
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -31,8 +30,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * three raw {@code WebClient} readers: bytes with a trivial line count (the wire ceiling, no
  * decoding), bytes split into lines with each {@code data:} line parsed by Jackson into the same
  * record (the least code that does the SDK's work), and Spring's {@code ServerSentEvent} decoding
- * into the same record (what a WebClient user would write); and, to tell where the SDK's time
- * goes, the SDK's own SSE decoder without JSON parsing. Reports MiB of output per second and
+ * into the same record (what a WebClient user would write); and, to tell how much of the decoding
+ * is JSON, the same line split with each {@code data:} line only turned into a {@code String}
+ * (what an SSE decoder hands on, before any JSON parsing). Reports MiB of output per second and
  * the heap retained while streaming (largest used heap after a collection, minus the heap before).
  *
  * @author together-sandbox-java
@@ -86,7 +86,7 @@ public final class StreamingScenario {
 		readers.put("WebClient bytes + line count (wire ceiling)", (bytes) -> rawBytes(raw, agentUrl, bytes));
 		readers.put("WebClient bytes + line split + Jackson", (bytes) -> rawJson(raw, agentUrl, bytes));
 		readers.put("WebClient ServerSentEvent<ExecOutput>", (bytes) -> springSse(raw, agentUrl, bytes));
-		readers.put("diagnostic: WebClient bytes + the SDK's SseDecoder, no JSON", (bytes) -> sseDecoderOnly(raw, agentUrl, bytes));
+		readers.put("diagnostic: WebClient bytes + line split + String, no JSON", (bytes) -> rawLines(raw, agentUrl, bytes));
 		readers.put("SDK reactive streamOutput", (bytes) -> sdkReactive(sandbox, bytes));
 		readers.put("SDK blocking streamOutput", (bytes) -> sdkBlocking(blocking, bytes));
 
@@ -184,7 +184,14 @@ public final class StreamingScenario {
 	}
 
 	private static long rawJson(WebClient raw, String agentUrl, long bytes) {
-		LineParser parser = new LineParser();
+		return read(raw, agentUrl, bytes, new LineParser(true));
+	}
+
+	private static long rawLines(WebClient raw, String agentUrl, long bytes) {
+		return read(raw, agentUrl, bytes, new LineParser(false));
+	}
+
+	private static long read(WebClient raw, String agentUrl, long bytes, LineParser parser) {
 		return request(raw, agentUrl, bytes).bodyToFlux(DataBuffer.class)
 			.map(parser::feed)
 			.reduce(0L, Long::sum)
@@ -196,14 +203,6 @@ public final class StreamingScenario {
 			.map((event) -> (long) event.data().output().length())
 			.reduce(0L, Long::sum)
 			.block(Duration.ofMinutes(5));
-	}
-
-	private static long sseDecoderOnly(WebClient raw, String agentUrl, long bytes) {
-		Long events = SseDecoder.decode(request(raw, agentUrl, bytes).bodyToFlux(DataBuffer.class))
-			.filter((event) -> !event.data().contains("\"exitCode\""))
-			.count()
-			.block(Duration.ofMinutes(5));
-		return events * AgentStub.OUTPUT_EVENT_CHARS;
 	}
 
 	private static long sdkReactive(ReactiveSandbox sandbox, long bytes) {
@@ -227,15 +226,22 @@ public final class StreamingScenario {
 
 	/**
 	 * The least code that does the SDK's work: splits the body into lines across chunks and
-	 * parses each {@code data:} line with Jackson, straight from the bytes.
+	 * parses each {@code data:} line with Jackson, straight from the bytes; or, without JSON,
+	 * turns it into a {@code String} and tells the exit event from the output events.
 	 */
 	private static final class LineParser {
+
+		private final boolean json;
 
 		private byte[] line = new byte[8192];
 
 		private int length;
 
 		private final byte[] chunk = new byte[64 * 1024];
+
+		LineParser(boolean json) {
+			this.json = json;
+		}
 
 		long feed(DataBuffer buffer) {
 			long output = 0;
@@ -275,13 +281,18 @@ public final class StreamingScenario {
 			this.length += count;
 		}
 
-		private static long parse(byte[] bytes, int offset, int size) {
+		private long parse(byte[] bytes, int offset, int size) {
 			if (size < 5 || bytes[offset] != 'd' || bytes[offset + 4] != ':') {
 				return 0;
 			}
 			int start = (size > 5 && bytes[offset + 5] == ' ') ? 6 : 5;
+			if (!this.json) {
+				String data = new String(bytes, offset + start, size - start, StandardCharsets.UTF_8);
+				return data.contains("\"exitCode\"") ? 0 : AgentStub.OUTPUT_EVENT_CHARS;
+			}
 			try {
-				ExecOutput output = Json.mapper().readValue(bytes, offset + start, size - start, ExecOutput.class);
+				ExecOutput output = RawClients.json()
+					.readValue(bytes, offset + start, size - start, ExecOutput.class);
 				return output.output().length();
 			}
 			catch (RuntimeException ex) {

@@ -15,10 +15,6 @@ import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.benchmarks.harness.RawClients;
 import ai.together.sandbox.benchmarks.stub.AgentStub;
 import ai.together.sandbox.files.FileInfo;
-import ai.together.sandbox.internal.http.ApiCall;
-import ai.together.sandbox.internal.http.HttpTransport;
-import ai.together.sandbox.internal.http.RetryEngine;
-import ai.together.sandbox.internal.json.Json;
 import ai.together.sandbox.retry.RetryConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,17 +32,18 @@ import reactor.netty.http.client.HttpClientRequest;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Target 1, per-call overhead: one {@code files.stat} call (GET of a fixed {@code FileInfo})
  * through the blocking and the reactive SDK, against the same request with a bare
  * {@code WebClient} (same pool settings, decoded into the same record) and with the JDK
- * {@code HttpClient} (HTTP/1.1, body decoded by the same Jackson mapper), all on one local stub
- * in the same JVM. More variants split the SDK's extra time: the bare {@code WebClient} call
- * with a response timeout as {@code Mono.timeout} (what the SDK's transport does) and as Reactor
- * Netty's per-request response timeout, and the SDK's transport alone with a prepared call. One caller thread; the stub has its own event-loop thread. Run in
+ * {@code HttpClient} (HTTP/1.1, body decoded by a Jackson mapper set up like the SDK's), all on
+ * one local stub in the same JVM. More variants split the SDK's extra time: the bare
+ * {@code WebClient} call with a response timeout as {@code Mono.timeout} (what the SDK's
+ * transport does) and as Reactor Netty's per-request response timeout, and the reactive SDK
+ * built with retries disabled (what the retry engine costs a call that succeeds at once). One
+ * caller thread; the stub has its own event-loop thread. Run in
  * {@link Mode#SampleTime} for percentiles and with {@code -prof gc} for allocation per call
  * (which includes the stub's share, the same for every variant).
  *
@@ -80,9 +77,9 @@ public class PerCallBenchmark {
 
 	private HttpClient jdkClient;
 
-	private HttpTransport transport;
+	private ReactiveTogetherSandbox sdkNoRetries;
 
-	private ApiCall statCall;
+	private ReactiveSandbox reactiveSandboxNoRetries;
 
 	private HttpRequest jdkRequest;
 
@@ -103,11 +100,11 @@ public class PerCallBenchmark {
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(10))
 			.build();
-		// The SDK's transport alone (retry engine, response timer, error mapping, decoding) on the
-		// bare WebClient, with the call already built: the SDK's cost without its API layer.
-		this.transport = new HttpTransport(this.webClient, new RetryEngine(RetryConfig.defaults()), RESPONSE_TIMEOUT,
-				null);
-		this.statCall = ApiCall.of("files.stat", null, HttpMethod.GET, this.statUri, AgentStub.AGENT_TOKEN);
+		// The same public call path with the retry engine's cheapest configuration: one attempt.
+		this.sdkNoRetries = RawClients.sdk(this.stub, RetryConfig.disabled());
+		this.reactiveSandboxNoRetries = this.sdkNoRetries.sandboxes()
+			.start(AgentStub.sandboxId(0))
+			.block(Duration.ofSeconds(30));
 		this.jdkRequest = HttpRequest.newBuilder(this.statUri)
 			.header("Authorization", "Bearer " + AgentStub.AGENT_TOKEN)
 			.GET()
@@ -121,6 +118,9 @@ public class PerCallBenchmark {
 	public void tearDown() {
 		if (this.sdk != null) {
 			this.sdk.close();
+		}
+		if (this.sdkNoRetries != null) {
+			this.sdkNoRetries.close();
 		}
 		if (this.rawPool != null) {
 			this.rawPool.disposeLater().block(Duration.ofSeconds(10));
@@ -149,13 +149,13 @@ public class PerCallBenchmark {
 	}
 
 	/**
-	 * The SDK's {@code HttpTransport.call(ApiCall, FileInfo.class).block()} with a prepared call,
-	 * on the bare {@code WebClient}.
+	 * {@code sandbox.files().stat(path).block()} through a {@code ReactiveTogetherSandbox} built
+	 * with {@link RetryConfig#disabled()}.
 	 * @return the file information
 	 */
 	@Benchmark
-	public FileInfo sdkTransportOnly() {
-		return this.transport.call(this.statCall, FileInfo.class).block();
+	public FileInfo sdkReactiveNoRetries() {
+		return this.reactiveSandboxNoRetries.files().stat(AgentStub.STAT_PATH).block();
 	}
 
 	/**
@@ -194,7 +194,7 @@ public class PerCallBenchmark {
 	}
 
 	/**
-	 * The same GET with the JDK {@code HttpClient}, the body read with the SDK's Jackson mapper.
+	 * The same GET with the JDK {@code HttpClient}, the body read with the baselines' Jackson mapper.
 	 * @return the file information
 	 * @throws IOException on a failed request
 	 * @throws InterruptedException when interrupted
@@ -205,7 +205,7 @@ public class PerCallBenchmark {
 		if (response.statusCode() != 200) {
 			throw new IOException("file_stat returned HTTP " + response.statusCode());
 		}
-		return Json.mapper().readValue(response.body(), FileInfo.class);
+		return RawClients.json().readValue(response.body(), FileInfo.class);
 	}
 
 }

@@ -1,41 +1,40 @@
 package ai.together.sandbox.autoconfigure.health;
 
+import java.time.Duration;
+
 import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.autoconfigure.TogetherSandboxAutoConfiguration;
-import ai.together.sandbox.autoconfigure.TogetherSandboxBuilderConfigurer;
-import ai.together.sandbox.autoconfigure.TogetherSandboxBuilderCustomizer;
-import ai.together.sandbox.autoconfigure.TogetherSandboxConnectionDetails;
 import ai.together.sandbox.autoconfigure.TogetherSandboxProperties;
 import ai.together.sandbox.retry.RetryConfig;
-import io.micrometer.observation.ObservationRegistry;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Auto-configuration of the {@code togetherSandbox} health contributor
  * ({@link TogetherSandboxHealthIndicator}), switched with
- * {@code management.health.together-sandbox.enabled}. The check uses its own client, built from
- * the same connection details, {@code WebClient.Builder} and customizers as the application's
- * client, but with retries disabled, {@code together.sandbox.health.timeout} as response
- * timeout and no observations. It is not part of the readiness group unless configured there: an
- * outage of the remote service should not take the application out of rotation.
+ * {@code management.health.together-sandbox.enabled}. The check uses the application's
+ * {@link ReactiveTogetherSandbox} through
+ * {@link ReactiveTogetherSandbox#withOptions(java.util.function.Consumer) withOptions}: the same
+ * connections, settings and customizations, but retries disabled and
+ * {@code together.sandbox.health.timeout} as response timeout. It is not part of the readiness
+ * group unless configured there: an outage of the remote service should not take the
+ * application out of rotation.
  *
  * @author together-sandbox-java
  * @since 0.1.0
  */
 @AutoConfiguration(after = TogetherSandboxAutoConfiguration.class)
 @ConditionalOnClass({ ReactiveTogetherSandbox.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean({ ReactiveTogetherSandbox.class, TogetherSandboxConnectionDetails.class })
+@ConditionalOnBean(ReactiveTogetherSandbox.class)
 @ConditionalOnEnabledHealthIndicator("together-sandbox")
+@EnableConfigurationProperties(TogetherSandboxProperties.class)
 public final class TogetherSandboxHealthContributorAutoConfiguration {
 
 	TogetherSandboxHealthContributorAutoConfiguration() {
@@ -43,22 +42,13 @@ public final class TogetherSandboxHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = { "togetherSandboxHealthIndicator", "togetherSandboxHealthContributor" })
-	HealthContributor togetherSandboxHealthContributor(TogetherSandboxConnectionDetails connectionDetails,
-			TogetherSandboxProperties properties, ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<TogetherSandboxBuilderCustomizer> customizers, ApplicationContext context) {
-		ReactiveTogetherSandbox.Builder builder = ReactiveTogetherSandbox.builder();
-		new TogetherSandboxBuilderConfigurer(connectionDetails, properties, context.getClassLoader())
-			.configure(builder);
-		WebClient.Builder webClient = webClientBuilder.getIfAvailable(WebClient::builder);
-		webClientBuilder.ifAvailable(builder::webClientBuilder);
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		// Applied after the customizers: a health check answers fast, once, and stays out of the
-		// request metrics.
-		builder.retry(RetryConfig.disabled())
-			.responseTimeout(properties.getHealth().getTimeout())
-			.observationRegistry(ObservationRegistry.NOOP);
-		return new TogetherSandboxHealthIndicator(builder.build(), webClient.clone().build(),
-				properties.getHealth().getTimeout(), properties.getHealth().getSandboxes());
+	HealthContributor togetherSandboxHealthContributor(ReactiveTogetherSandbox reactiveTogetherSandbox,
+			TogetherSandboxProperties properties) {
+		// A health check answers fast and asks once.
+		Duration timeout = properties.getHealth().getTimeout();
+		ReactiveTogetherSandbox client = reactiveTogetherSandbox
+			.withOptions((options) -> options.retry(RetryConfig.disabled()).responseTimeout(timeout));
+		return new TogetherSandboxHealthIndicator(client, timeout, properties.getHealth().getSandboxes());
 	}
 
 }

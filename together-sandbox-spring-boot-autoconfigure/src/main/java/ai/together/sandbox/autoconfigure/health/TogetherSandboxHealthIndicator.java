@@ -6,13 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import ai.together.sandbox.ReactiveSandbox;
 import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.errors.HttpException;
-import ai.together.sandbox.internal.http.ClientContext;
-import ai.together.sandbox.internal.http.HttpTransport;
-import ai.together.sandbox.internal.http.RetryEngine;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
-import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import ai.together.sandbox.sandboxes.SandboxStatus;
 import reactor.core.publisher.Flux;
@@ -21,8 +18,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.http.HttpMethod;
-import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * {@link HealthIndicator} of the Together Sandbox client. It lists the sandboxes through the
@@ -33,8 +28,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <li>429 and 5xx (the service is degraded or throttling) are OUT_OF_SERVICE.</li>
  * </ul>
  * For each configured sandbox id it then reports the sandbox's status and, when it is running,
- * whether its agent answers ({@code GET /api/v1/ports} with the agent token). It never starts or
- * wakes a sandbox. A configured sandbox that is missing, cannot be read, or runs with an agent
+ * whether its agent answers (it lists the sandbox's ports with the agent token the management API
+ * reported). It never starts or wakes a sandbox. A configured sandbox that is missing, cannot be read, or runs with an agent
  * that does not answer makes the health OUT_OF_SERVICE. No detail holds the API key or an agent
  * token.
  *
@@ -43,11 +38,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator implements AutoCloseable {
 
-	private static final String AGENT_PATH = "/api/v1/ports";
-
 	private final ReactiveTogetherSandbox client;
-
-	private final HttpTransport agentTransport;
 
 	private final Duration timeout;
 
@@ -55,19 +46,18 @@ public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator impl
 
 	/**
 	 * Creates the indicator.
-	 * @param client the client to check with; it should not retry (see
-	 * {@link RetryConfig#disabled()}) and is closed with the indicator
-	 * @param webClient the client that reaches the sandboxes' agents
+	 * @param client the client to check with; it should not retry and should time out after
+	 * {@code timeout} (for example
+	 * {@code client.withOptions((o) -> o.retry(RetryConfig.disabled()).responseTimeout(timeout))}),
+	 * and is closed with the indicator
 	 * @param timeout the timeout of each call
 	 * @param sandboxIds the ids of the sandboxes to report on
 	 */
-	public TogetherSandboxHealthIndicator(ReactiveTogetherSandbox client, WebClient webClient, Duration timeout,
-			List<String> sandboxIds) {
+	public TogetherSandboxHealthIndicator(ReactiveTogetherSandbox client, Duration timeout, List<String> sandboxIds) {
 		super("Together Sandbox health check failed");
 		this.client = Objects.requireNonNull(client, "client");
 		this.timeout = Objects.requireNonNull(timeout, "timeout");
 		this.sandboxIds = List.copyOf(sandboxIds);
-		this.agentTransport = new HttpTransport(webClient, new RetryEngine(RetryConfig.disabled()), timeout, null);
 	}
 
 	@Override
@@ -161,10 +151,12 @@ public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator impl
 		if (agentUrl == null || agentUrl.isBlank() || agentToken == null || agentToken.isBlank()) {
 			return Mono.just(Map.of("agent", "unknown"));
 		}
-		return this.agentTransport
-			.attempt(ClientContext.agent(agentUrl, agentToken, "health.agent", null, HttpMethod.GET, AGENT_PATH),
-					(status, body) -> status)
-			.map((status) -> Map.<String, Object>of("agent", "reachable"))
+		// Attaching needs no I/O; the handle holds nothing the sandbox needs, and closing it
+		// leaves the sandbox running.
+		return Mono
+			.using(() -> this.client.sandboxes().connect(info), (sandbox) -> sandbox.ports().list().then(),
+					ReactiveSandbox::close)
+			.thenReturn(Map.<String, Object>of("agent", "reachable"))
 			.onErrorResume(HttpException.class, (ex) -> {
 				Map<String, Object> agent = new LinkedHashMap<>();
 				agent.put("agent", "unreachable");
@@ -184,7 +176,8 @@ public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator impl
 	}
 
 	/**
-	 * Releases the client used by the check.
+	 * Closes the client used by the check (a client derived with {@code withOptions} leaves the
+	 * connections it shares open).
 	 */
 	@Override
 	public void close() {

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.Map;
 
+import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.autoconfigure.HermeticEnvironment;
 import ai.together.sandbox.autoconfigure.TogetherSandboxAutoConfiguration;
 import ai.together.sandbox.testing.SandboxJson;
@@ -18,6 +19,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -74,6 +77,20 @@ class TogetherSandboxHealthContributorAutoConfigurationTests {
 			assertThat(health.getDetails()).containsEntry("baseUrl", server.baseUrl());
 			server.verify(getRequestedFor(urlEqualTo("/api/v1/sandboxes")).withHeader("Authorization",
 					equalTo("Bearer " + API_KEY)));
+		});
+	}
+
+	@Test
+	void checksWithTheApplicationsOwnClient() {
+		server.stubFor(get("/api/v1/sandboxes").willReturn(aResponse().withStatus(503)));
+		this.contextRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(TogetherSandboxHealthIndicator.class);
+			Health health = health(context);
+			assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			// The application's key, and no retries although its client retries a 503.
+			server.verify(1, getRequestedFor(urlEqualTo("/api/v1/sandboxes")).withHeader("Authorization",
+					equalTo("Bearer user-key")));
+			assertThat(context.getBean(ReactiveTogetherSandbox.class).retryConfig().maxAttempts()).isEqualTo(3);
 		});
 	}
 
@@ -181,6 +198,16 @@ class TogetherSandboxHealthContributorAutoConfigurationTests {
 			server.verify(1, getRequestedFor(urlEqualTo("/agent/sick01/api/v1/ports")));
 			assertNoSecret(health);
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserClientConfiguration {
+
+		@Bean
+		ReactiveTogetherSandbox userReactiveClient() {
+			return ReactiveTogetherSandbox.builder().apiKey("user-key").baseUrl(server.baseUrl()).build();
+		}
+
 	}
 
 	private static Health health(AssertableApplicationContext context) {

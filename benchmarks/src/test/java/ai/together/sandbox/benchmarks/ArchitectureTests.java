@@ -1,0 +1,22 @@
+package ai.together.sandbox.benchmarks;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * Architecture rules of this module's production classes.
+ */
+@AnalyzeClasses(packages = "ai.together.sandbox.benchmarks", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTests {
+
+	@ArchTest
+	static final ArchRule usesNoInternalsOfTheSdk = noClasses().should()
+		.dependOnClassesThat()
+		.resideInAPackage("ai.together.sandbox.internal..")
+		.because("only together-sandbox-core may use its internal packages");
+
+}

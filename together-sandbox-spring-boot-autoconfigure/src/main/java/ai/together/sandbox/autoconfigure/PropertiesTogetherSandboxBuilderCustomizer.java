@@ -1,0 +1,100 @@
+package ai.together.sandbox.autoconfigure;
+
+import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
+import ai.together.sandbox.retry.RetryConfig;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The {@link TogetherSandboxBuilderCustomizer} that applies the application's settings, in order
+ * {@code 0}, so that the application's own customizers (unordered, or ordered after it) can
+ * override them: the connection details (API key and base URL), the
+ * {@code together.sandbox.*} timeouts, the {@link RetryConfig} bean, the
+ * {@link ObservationRegistry} and observation convention, and a fresh Boot
+ * {@code WebClient.Builder} (whose codecs, SSL bundles and {@code http.client.requests} metrics
+ * then apply; without one the client keeps its own pool, where the connect timeout applies).
+ *
+ * @author together-sandbox-java
+ */
+final class PropertiesTogetherSandboxBuilderCustomizer implements TogetherSandboxBuilderCustomizer, Ordered {
+
+	/** The order of this customizer. */
+	static final int ORDER = 0;
+
+	private final TogetherSandboxConnectionDetails connectionDetails;
+
+	private final TogetherSandboxProperties properties;
+
+	private final RetryConfig retryConfig;
+
+	private final ObjectProvider<WebClient.Builder> webClientBuilder;
+
+	private final ObjectProvider<ObservationRegistry> observationRegistry;
+
+	private final ObjectProvider<TogetherSandboxClientObservationConvention> observationConvention;
+
+	private final @Nullable ClassLoader classLoader;
+
+	PropertiesTogetherSandboxBuilderCustomizer(TogetherSandboxConnectionDetails connectionDetails,
+			TogetherSandboxProperties properties, RetryConfig retryConfig,
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<TogetherSandboxClientObservationConvention> observationConvention,
+			@Nullable ClassLoader classLoader) {
+		this.connectionDetails = connectionDetails;
+		this.properties = properties;
+		this.retryConfig = retryConfig;
+		this.webClientBuilder = webClientBuilder;
+		this.observationRegistry = observationRegistry;
+		this.observationConvention = observationConvention;
+		this.classLoader = classLoader;
+	}
+
+	/**
+	 * Applies the settings.
+	 * @param builder the builder
+	 * @throws MissingApiKeyException when the connection details provide no API key (a startup
+	 * failure that names {@code together.sandbox.api-key} and {@code TOGETHER_API_KEY})
+	 */
+	@Override
+	public void customize(ReactiveTogetherSandbox.Builder builder) {
+		String apiKey = this.connectionDetails.getApiKey();
+		if (!StringUtils.hasText(apiKey)) {
+			throw new MissingApiKeyException(emulatorState());
+		}
+		builder.apiKey(apiKey)
+			.baseUrl(this.connectionDetails.getBaseUrl())
+			.connectTimeout(this.properties.getConnectTimeout())
+			.responseTimeout(this.properties.getResponseTimeout())
+			.lifecycleTimeout(this.properties.getLifecycleTimeout())
+			.streamIdleTimeout(this.properties.getStreamIdleTimeout())
+			.retry(this.retryConfig)
+			.observationRegistry(this.observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		// A prototype: each client builder gets its own, and the client clones it again.
+		this.webClientBuilder.ifAvailable(builder::webClientBuilder);
+		this.observationConvention.ifAvailable(builder::observationConvention);
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	private String emulatorState() {
+		if (!ClassUtils.isPresent(EmbeddedEmulatorConfiguration.EMULATOR_CLASS, this.classLoader)) {
+			return "The embedded emulator is not available: together-sandbox-emulator is not on the classpath.";
+		}
+		if (!this.properties.getEmulator().isEnabled()) {
+			return "The embedded emulator is disabled (together.sandbox.emulator.enabled=false).";
+		}
+		return "The embedded emulator did not start because connection details are defined ("
+				+ this.connectionDetails.getClass().getSimpleName() + "), and they provide no API key.";
+	}
+
+}
