@@ -3,15 +3,22 @@ package ai.together.sandbox.autoconfigure;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Properties;
 
 import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.Sandbox;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.emulator.SandboxEmulator;
 import ai.together.sandbox.errors.HttpException;
+import ai.together.sandbox.execs.ExecRequest;
+import ai.together.sandbox.sandboxes.CreateSandboxRequest;
+import ai.together.sandbox.snapshots.ImageSnapshotParams;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,12 +35,15 @@ import org.springframework.util.StringUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests of the embedded emulator default and of the failure without an API key.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EmbeddedEmulatorTests {
+
+	private static final Log logger = LogFactory.getLog(EmbeddedEmulatorTests.class);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withInitializer(new HermeticEnvironment())
@@ -62,6 +72,28 @@ class EmbeddedEmulatorTests {
 			assertThatExceptionOfType(HttpException.class).isThrownBy(() -> after.sandboxes().list())
 				.satisfies((ex) -> assertThat(ex.status()).isEqualTo(HttpException.TRANSPORT_FAILURE));
 		}
+	}
+
+	@Test
+	void closingTheContextKillsTheExecsWithoutDelayingTheShutdown() {
+		List<ProcessHandle> processes = new ArrayList<>();
+		long[] closing = new long[1];
+		this.contextRunner.run((context) -> {
+			TogetherSandbox sdk = context.getBean(TogetherSandbox.class);
+			String snapshot = sdk.snapshots().create(ImageSnapshotParams.of("alpine:3")).snapshotId();
+			Sandbox sandbox = sdk.sandboxes()
+				.start(sdk.sandboxes().create(CreateSandboxRequest.fromSnapshotId(snapshot)).id());
+			processes.add(ProcessHandle.of(sandbox.execs().create(ExecRequest.of("sleep", "60")).pid()).orElseThrow());
+			processes.add(ProcessHandle
+				.of(sandbox.execs().create(ExecRequest.of("sh", "-c", "trap '' TERM; sleep 60; echo done")).pid())
+				.orElseThrow());
+			closing[0] = System.nanoTime();
+		});
+		Duration took = Duration.ofNanos(System.nanoTime() - closing[0]);
+		logger.info("Closing the context with the embedded emulator took " + took.toMillis() + " ms");
+		await().atMost(Duration.ofSeconds(10)).until(() -> processes.stream().noneMatch(ProcessHandle::isAlive));
+		// Far more than it takes, far less than one fixed two-second wait.
+		assertThat(took).as("closing the context").isLessThan(Duration.ofMillis(1500));
 	}
 
 	@Test

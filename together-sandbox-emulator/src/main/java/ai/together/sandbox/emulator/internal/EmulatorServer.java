@@ -83,7 +83,7 @@ public final class EmulatorServer implements AutoCloseable {
 				.bindNow(Duration.ofSeconds(10));
 		}
 		catch (RuntimeException ex) {
-			this.loops.disposeLater().block(Duration.ofSeconds(5));
+			disposeLoops();
 			this.state.close();
 			throw ex;
 		}
@@ -115,8 +115,14 @@ public final class EmulatorServer implements AutoCloseable {
 			logger.debug("The HTTP server did not stop cleanly: " + ex.getMessage());
 		}
 		this.state.close();
+		disposeLoops();
+	}
+
+	private void disposeLoops() {
 		try {
-			this.loops.disposeLater().block(Duration.ofSeconds(5));
+			// No quiet period (Netty's default waits two seconds for tasks that never come): the
+			// server is closed, nothing more is submitted to these loops.
+			this.loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
 		}
 		catch (RuntimeException ex) {
 			logger.debug("The event loops did not stop cleanly: " + ex.getMessage());

@@ -3,8 +3,10 @@ package ai.together.sandbox.emulator.internal.exec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -30,6 +32,9 @@ public final class ExecProcess {
 
 	/** Exited. */
 	public static final String FINISHED = "FINISHED";
+
+	/** The longest a kill waits for the killed processes to exit, however many there are. */
+	static final Duration KILL_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final Executor FINISHER = Executors.newCachedThreadPool(r -> {
 		Thread thread = new Thread(r, "exec-finisher");
@@ -171,19 +176,32 @@ public final class ExecProcess {
 	}
 
 	/**
-	 * Kills the process and every process of its tree, and ends the output streams.
+	 * Kills the process and every process of its tree, waits for them to exit, and ends the
+	 * output streams.
 	 */
 	public void kill() {
+		ProcessLauncher.Killed killed = signalKill();
+		if (killed != null) {
+			ProcessLauncher.awaitExit(List.of(killed), KILL_TIMEOUT);
+		}
+	}
+
+	/**
+	 * Sends SIGKILL to the process and every process of its tree without waiting for them to
+	 * exit, and ends the output streams.
+	 * @return the killed tree to await, {@code null} if the process was never started
+	 */
+	ProcessLauncher.@Nullable Killed signalKill() {
 		ProcessLauncher.Launched running;
 		synchronized (this.lock) {
 			running = this.launched;
 			this.output.close();
 		}
 		if (running == null) {
-			return;
+			return null;
 		}
 		ProcessLauncher.closeQuietly(this.stdin);
-		ProcessLauncher.kill(this.id, running.process());
+		return ProcessLauncher.signalKill(this.id, running.process());
 	}
 
 	/**

@@ -4,9 +4,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,9 @@ final class ProcessLauncher {
 	private static final Log logger = LogFactory.getLog(ProcessLauncher.class);
 
 	private static final @Nullable String SETSID = findSetsid();
+
+	/** How often {@link #awaitExit} looks again at descendants that have not exited yet. */
+	private static final long EXIT_POLL_MILLIS = 5;
 
 	private ProcessLauncher() {
 	}
@@ -176,11 +182,22 @@ final class ProcessLauncher {
 	}
 
 	/**
-	 * Kills a process and every process of its tree, and waits (briefly) for the kill to take
-	 * effect, so that a stopped sandbox or a deleted exec has no process left when the request
-	 * returns.
+	 * A process tree sent SIGKILL, whose exit is still to be awaited.
+	 * @param name the name of the exec, for messages
+	 * @param process the process the emulator started
+	 * @param descendants the processes of its tree when it was killed
 	 */
-	static void kill(String name, Process process) {
+	record Killed(String name, Process process, List<ProcessHandle> descendants) {
+	}
+
+	/**
+	 * Sends SIGKILL to a process and every process of its tree (its process group, and each
+	 * descendant in case one left the group), without waiting for any of them to exit.
+	 * @param name the name of the exec, for messages
+	 * @param process the process
+	 * @return what {@link #awaitExit} waits for
+	 */
+	static Killed signalKill(String name, Process process) {
 		List<ProcessHandle> descendants = process.descendants().toList();
 		Native nat = Native.get();
 		if (SETSID != null && nat != null) {
@@ -188,17 +205,62 @@ final class ProcessLauncher {
 		}
 		process.destroyForcibly();
 		descendants.forEach(ProcessHandle::destroyForcibly);
+		return new Killed(name, process, descendants);
+	}
+
+	/**
+	 * Waits until every process of the killed trees has exited, all together and for at most
+	 * {@code timeout} overall, so that a stopped sandbox or a deleted exec has no process left
+	 * when the request returns. A descendant counts as exited once it is a zombie: its parent was
+	 * killed too, so reaping it is up to the init process, which may take its time.
+	 * @param killed the killed trees
+	 * @param timeout the longest the wait lasts
+	 */
+	static void awaitExit(Collection<Killed> killed, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
 		try {
-			process.onExit().get(2, TimeUnit.SECONDS);
-			for (ProcessHandle descendant : descendants) {
-				descendant.onExit().get(2, TimeUnit.SECONDS);
+			// The processes the emulator started are reaped by the JVM as soon as they exit.
+			for (Killed tree : killed) {
+				tree.process().onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			List<ProcessHandle> pending = new ArrayList<>();
+			killed.forEach(tree -> pending.addAll(tree.descendants()));
+			pending.removeIf(ProcessLauncher::exited);
+			while (!pending.isEmpty() && System.nanoTime() < deadline) {
+				Thread.sleep(EXIT_POLL_MILLIS);
+				pending.removeIf(ProcessLauncher::exited);
+			}
+			if (!pending.isEmpty()) {
+				logger.debug(pending.size() + " processes did not exit in time after SIGKILL");
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			logger.debug("A process of exec " + name + " did not exit in time after SIGKILL");
+			logger.debug("A process of exec " + killed.stream().map(Killed::name).toList()
+					+ " did not exit in time after SIGKILL");
+		}
+	}
+
+	/**
+	 * Returns whether a process has exited: it is gone, or a zombie ({@code /proc} tells that on
+	 * Linux, where {@link ProcessHandle#isAlive()} reports zombies as alive).
+	 */
+	private static boolean exited(ProcessHandle process) {
+		if (!process.isAlive()) {
+			return true;
+		}
+		try {
+			// "pid (command) state ...": the command may contain spaces, parentheses, any byte.
+			String stat = new String(Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "stat")),
+					StandardCharsets.ISO_8859_1);
+			int end = stat.lastIndexOf(')');
+			return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+		}
+		catch (IOException | RuntimeException ex) {
+			// Gone meanwhile, or no /proc: isAlive() is all there is.
+			return !process.isAlive();
 		}
 	}
 

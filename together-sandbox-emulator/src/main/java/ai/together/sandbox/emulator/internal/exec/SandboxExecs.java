@@ -1,6 +1,7 @@
 package ai.together.sandbox.emulator.internal.exec;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,13 +106,31 @@ public final class SandboxExecs {
 
 	/** Kills every exec and forgets them: an agent that stops loses its execs. */
 	public void killAll() {
-		List<ExecProcess> all;
-		synchronized (this) {
-			all = new ArrayList<>(this.execs.values());
-			this.execs.clear();
+		killAll(List.of(this));
+	}
+
+	/**
+	 * Kills every exec of several sandboxes and forgets them, at once: every process tree is sent
+	 * SIGKILL before any exit is awaited, and the exits are awaited together.
+	 * @param sandboxes the execs of each sandbox
+	 */
+	public static void killAll(Collection<SandboxExecs> sandboxes) {
+		List<ProcessLauncher.Killed> killed = new ArrayList<>();
+		for (SandboxExecs execs : sandboxes) {
+			List<ExecProcess> all;
+			synchronized (execs) {
+				all = new ArrayList<>(execs.execs.values());
+				execs.execs.clear();
+			}
+			for (ExecProcess exec : all) {
+				ProcessLauncher.Killed tree = exec.signalKill();
+				if (tree != null) {
+					killed.add(tree);
+				}
+			}
 		}
-		all.forEach(ExecProcess::kill);
-		changed();
+		ProcessLauncher.awaitExit(killed, ExecProcess.KILL_TIMEOUT);
+		sandboxes.forEach(SandboxExecs::changed);
 	}
 
 }
