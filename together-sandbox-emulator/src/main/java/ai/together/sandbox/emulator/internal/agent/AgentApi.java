@@ -4,13 +4,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Auth;
+import ai.together.sandbox.emulator.internal.http.Bodies;
 import ai.together.sandbox.emulator.internal.http.ErrorStyle;
 import ai.together.sandbox.emulator.internal.http.Reply;
 import ai.together.sandbox.emulator.internal.http.Request;
 import ai.together.sandbox.emulator.internal.http.RouteTable;
+import ai.together.sandbox.emulator.internal.http.RouteTable.Handler;
 import ai.together.sandbox.emulator.internal.state.SandboxInstance;
 import ai.together.sandbox.emulator.internal.state.SandboxRegistry;
 import reactor.core.publisher.Flux;
@@ -18,16 +22,19 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The agent API of each sandbox, served under {@code /sandboxes/<id>/agent}. Requests need the
- * sandbox's current agent token; a sandbox that is not running answers 503.
+ * The agent API of each sandbox, served under {@link #MOUNT}. Requests need the sandbox's current
+ * agent token; a sandbox that is not running answers 503.
  */
 public final class AgentApi {
+
+	/** Where the agent API of each sandbox is mounted. */
+	public static final String MOUNT = "/sandboxes/{sandbox}/agent";
 
 	private final SandboxRegistry sandboxes;
 
 	private final FileHandlers files;
 
-	private final ExecHandlers execs;
+	private final long maxJsonBytes;
 
 	private final Duration portPollInterval;
 
@@ -42,41 +49,69 @@ public final class AgentApi {
 	public AgentApi(SandboxRegistry sandboxes, long maxJsonBytes, long maxUploadBytes, Path uploadDirectory,
 			Duration portPollInterval) {
 		this.sandboxes = sandboxes;
-		this.files = new FileHandlers(maxJsonBytes, maxUploadBytes, uploadDirectory);
-		this.execs = new ExecHandlers(maxJsonBytes);
+		this.files = new FileHandlers(maxUploadBytes, uploadDirectory);
+		this.maxJsonBytes = maxJsonBytes;
 		this.portPollInterval = portPollInterval;
 	}
 
 	/**
-	 * Returns the route table of the agent API.
+	 * Returns the agent URL of a sandbox.
+	 * @param origin the origin of the emulator
+	 * @param sandboxId the sandbox id
+	 * @return the URL
+	 */
+	public static String agentUrl(String origin, String sandboxId) {
+		return origin + MOUNT.replace("{sandbox}", sandboxId);
+	}
+
+	/**
+	 * Returns the route table of the agent API: the wire paths of PROTOCOL.md §3. A file or
+	 * directory path is one percent-encoded segment or several raw ones, hence rest parameters; the
+	 * SDK appends a watched path unencoded, so {@code watcher//src} watches the absolute {@code /src}.
 	 * @return the routes
 	 */
 	public RouteTable<AgentCall> routes() {
-		return RouteTable.<AgentCall>mount(AgentPaths.MOUNT, ErrorStyle.AGENT, this::admit)
-			.get(AgentPaths.FILE, this.files::read)
-			.postStreamed(AgentPaths.FILE, this.files::upload)
-			.patch(AgentPaths.FILE, this.files::moveOrCopy)
-			.delete(AgentPaths.FILE, this.files::deleteFile)
-			.get(AgentPaths.FILE_STAT, this.files::stat)
-			.get(AgentPaths.DIRECTORY, this.files::list)
-			.post(AgentPaths.DIRECTORY, this.files::createDirectory)
-			.delete(AgentPaths.DIRECTORY, this.files::deleteDirectory)
-			.get(AgentPaths.STREAM_DIRECTORY_WATCHER, this.files::watch)
-			.get(AgentPaths.EXECS, this.execs::list)
-			.post(AgentPaths.EXECS, this.execs::create)
-			.get(AgentPaths.EXEC, this.execs::get)
-			.put(AgentPaths.EXEC, this.execs::start)
-			.delete(AgentPaths.EXEC, this.execs::delete)
-			.get(AgentPaths.EXEC_IO, this.execs::output)
-			.post(AgentPaths.EXEC_IO, this.execs::input)
-			.get(AgentPaths.STREAM_EXECS, this.execs::streamList)
-			.get(AgentPaths.STREAM_EXEC_IO, this.execs::streamOutput)
-			.get(AgentPaths.PORTS, this::ports)
-			.get(AgentPaths.STREAM_PORTS, this::streamPorts)
-			.get(AgentPaths.TASKS, call -> Mono.just(Reply.json(200, Map.of("tasks", List.of()))))
-			.get(AgentPaths.SETUP_TASKS, call -> Mono.just(Reply.json(200, Map.of("setupTasks", List.of()))))
-			.any(AgentPaths.TASK, call -> Mono.error(ApiException.notFound("tasks are not emulated")))
+		return RouteTable.<AgentCall>mount(MOUNT, ErrorStyle.AGENT, this::admit)
+			.get("/api/v1/files/{path*}", json(200, call -> call.files().read(call.vmPath())))
+			.postStreamed("/api/v1/files/{path*}", this.files::upload)
+			.patch("/api/v1/files/{path*}", jsonBody(200, FileHandlers::moveOrCopy))
+			.delete("/api/v1/files/{path*}", json(200, call -> call.files().delete(call.vmPath(), false)))
+			.get("/api/v1/file_stat/{path*}", json(200, call -> call.files().stat(call.vmPath())))
+			.get("/api/v1/directories/{path*}", json(200, call -> call.files().list(call.vmPath())))
+			.post("/api/v1/directories/{path*}", json(201, call -> call.files().createDirectory(call.vmPath())))
+			.delete("/api/v1/directories/{path*}", json(200, call -> call.files().delete(call.vmPath(), true)))
+			.get("/api/v1/stream/directories/watcher/{path+}", FileHandlers::watch)
+			.get("/api/v1/execs", jsonNow(200, call -> Map.of("execs", call.execs().list())))
+			.post("/api/v1/execs", jsonBody(201, ExecHandlers::create))
+			.get("/api/v1/execs/{exec}", jsonNow(200, call -> call.exec().toJson()))
+			.put("/api/v1/execs/{exec}", jsonBody(200, ExecHandlers::start))
+			.delete("/api/v1/execs/{exec}", json(200, call -> call.execs().delete(call.exec())))
+			.get("/api/v1/execs/{exec}/io", jsonNow(200, call -> call.exec().output().messages(call.request().longParam("lastSequence"))))
+			.post("/api/v1/execs/{exec}/io", jsonBody(200, ExecHandlers::input))
+			.get("/api/v1/stream/execs", ExecHandlers::streamList)
+			.get("/api/v1/stream/execs/{exec}/io", ExecHandlers::streamOutput)
+			.get("/api/v1/ports", json(200, call -> Map.of("ports", PortScanner.scan(call.execs().pids()))))
+			.get("/api/v1/stream/ports", this::streamPorts)
+			.get("/api/v1/tasks", jsonNow(200, call -> Map.of("tasks", List.of())))
+			.get("/api/v1/setup-tasks", jsonNow(200, call -> Map.of("setupTasks", List.of())))
+			.any("/api/v1/tasks/{task+}", call -> Mono.error(ApiException.notFound("tasks are not emulated")))
 			.build();
+	}
+
+	/** A JSON reply of blocking work (file system, processes, /proc), run off the event loop. */
+	private static Handler<AgentCall> json(int status, Function<AgentCall, Object> work) {
+		return call -> Reply.blocking(() -> Reply.json(status, work.apply(call)));
+	}
+
+	/** A JSON reply of quick work on in-memory state, on the event loop. */
+	private static Handler<AgentCall> jsonNow(int status, Function<AgentCall, Object> work) {
+		return call -> Mono.fromSupplier(() -> Reply.json(status, work.apply(call)));
+	}
+
+	/** A JSON reply of blocking work on the JSON object body (an empty body is an empty object). */
+	private Handler<AgentCall> jsonBody(int status, BiFunction<AgentCall, Map<String, Object>, Object> work) {
+		return call -> Bodies.jsonObject(call.request(), this.maxJsonBytes)
+			.flatMap(body -> Reply.blocking(() -> Reply.json(status, work.apply(call, body))));
 	}
 
 	/** Admits a request with the current agent token of a running sandbox. */
@@ -98,15 +133,11 @@ public final class AgentApi {
 		return new AgentCall(sandbox, request);
 	}
 
-	private Mono<Reply> ports(AgentCall call) {
-		return Reply.blocking(() -> Reply.json(200, Map.of("ports", PortScanner.scan(call.sandbox().execs().pids()))));
-	}
-
 	private Mono<Reply> streamPorts(AgentCall call) {
 		Flux<Object> ports = Flux.interval(Duration.ZERO, this.portPollInterval)
 			.onBackpressureDrop()
 			.publishOn(Schedulers.boundedElastic(), 1)
-			.map(i -> PortScanner.scan(call.sandbox().execs().pids()))
+			.map(i -> PortScanner.scan(call.execs().pids()))
 			.distinctUntilChanged()
 			.map(list -> Map.of("ports", list));
 		return Mono.just(Reply.sse(ports));

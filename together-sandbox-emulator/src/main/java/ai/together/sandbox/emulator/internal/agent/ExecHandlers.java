@@ -13,7 +13,6 @@ import ai.together.sandbox.emulator.internal.exec.ExecCommand;
 import ai.together.sandbox.emulator.internal.exec.ExecProcess;
 import ai.together.sandbox.emulator.internal.exec.SandboxExecs;
 import ai.together.sandbox.emulator.internal.http.ApiException;
-import ai.together.sandbox.emulator.internal.http.Bodies;
 import ai.together.sandbox.emulator.internal.http.Json;
 import ai.together.sandbox.emulator.internal.http.Reply;
 import ai.together.sandbox.emulator.internal.state.Ids;
@@ -24,97 +23,48 @@ import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
- * The exec endpoints of the agent API: creating, starting, listing and deleting execs, their
- * input and output, and the streams of both.
+ * The exec endpoints of the agent API with more to them than a call of an exec: the bodies that
+ * create and start an exec and write its input, and the streams of the exec list and of output.
  */
 final class ExecHandlers {
 
 	private static final Pattern RESIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
 
-	private final long maxJsonBytes;
-
-	ExecHandlers(long maxJsonBytes) {
-		this.maxJsonBytes = maxJsonBytes;
+	private ExecHandlers() {
 	}
 
-	private static SandboxExecs execs(AgentCall call) {
-		return call.sandbox().execs();
+	static Map<String, Object> start(AgentCall call, Map<String, Object> body) {
+		String status = Json.requiredString(body, "status");
+		if (!status.equalsIgnoreCase("running")) {
+			throw ApiException.badRequest("'status' can only be 'running'");
+		}
+		call.exec().start();
+		return call.exec().toJson();
 	}
 
-	private static ExecProcess exec(AgentCall call) {
-		return execs(call).get(call.request().pathParam("exec"));
-	}
-
-	private Mono<Map<String, Object>> json(AgentCall call) {
-		return Bodies.jsonObject(call.request(), this.maxJsonBytes);
-	}
-
-	Mono<Reply> list(AgentCall call) {
-		return Mono.fromSupplier(() -> Reply.json(200, Map.of("execs", execs(call).list())));
-	}
-
-	Mono<Reply> create(AgentCall call) {
-		return json(call).flatMap(body -> Reply.blocking(() -> create(call.sandbox(), body)));
-	}
-
-	Mono<Reply> get(AgentCall call) {
-		ExecProcess exec = exec(call);
-		return Mono.fromSupplier(() -> Reply.json(200, exec.toJson()));
-	}
-
-	Mono<Reply> start(AgentCall call) {
-		ExecProcess exec = exec(call);
-		return json(call).flatMap(body -> Reply.blocking(() -> {
-			String status = Json.requiredString(body, "status");
-			if (!status.equalsIgnoreCase("running")) {
-				throw ApiException.badRequest("'status' can only be 'running'");
+	static Map<String, Object> input(AgentCall call, Map<String, Object> body) {
+		ExecProcess exec = call.exec();
+		String type = Json.requiredString(body, "type");
+		String input = Json.requiredString(body, "input");
+		if (type.equals("stdin")) {
+			exec.writeStdin(input);
+		}
+		else if (type.equals("resize")) {
+			Matcher m = RESIZE.matcher(input.trim());
+			if (!m.matches() || Integer.parseInt(m.group(1)) == 0 || Integer.parseInt(m.group(2)) == 0
+					|| Integer.parseInt(m.group(1)) > 65535 || Integer.parseInt(m.group(2)) > 65535) {
+				throw ApiException.badRequest("resize input must be '<cols>x<rows>', e.g. '80x24'");
 			}
-			exec.start();
-			return Reply.json(200, exec.toJson());
-		}));
+			exec.resize(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+		}
+		else {
+			throw ApiException.badRequest("'type' must be 'stdin' or 'resize'");
+		}
+		return exec.toJson();
 	}
 
-	Mono<Reply> delete(AgentCall call) {
-		ExecProcess exec = exec(call);
-		return Reply.blocking(() -> {
-			execs(call).remove(exec);
-			exec.kill();
-			execs(call).changed();
-			return Reply.json(200, Map.of("message", "Exec deleted successfully"));
-		});
-	}
-
-	Mono<Reply> output(AgentCall call) {
-		ExecProcess exec = exec(call);
-		return Mono.fromSupplier(
-				() -> Reply.json(200, exec.output().messages(call.request().longParam("lastSequence"))));
-	}
-
-	Mono<Reply> input(AgentCall call) {
-		ExecProcess exec = exec(call);
-		return json(call).flatMap(body -> Reply.blocking(() -> {
-			String type = Json.requiredString(body, "type");
-			String input = Json.requiredString(body, "input");
-			if (type.equals("stdin")) {
-				exec.writeStdin(input);
-			}
-			else if (type.equals("resize")) {
-				Matcher m = RESIZE.matcher(input.trim());
-				if (!m.matches() || Integer.parseInt(m.group(1)) == 0 || Integer.parseInt(m.group(2)) == 0
-						|| Integer.parseInt(m.group(1)) > 65535 || Integer.parseInt(m.group(2)) > 65535) {
-					throw ApiException.badRequest("resize input must be '<cols>x<rows>', e.g. '80x24'");
-				}
-				exec.resize(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-			}
-			else {
-				throw ApiException.badRequest("'type' must be 'stdin' or 'resize'");
-			}
-			return Reply.json(200, exec.toJson());
-		}));
-	}
-
-	Mono<Reply> streamList(AgentCall call) {
-		SandboxExecs execs = execs(call);
+	static Mono<Reply> streamList(AgentCall call) {
+		SandboxExecs execs = call.execs();
 		Flux<Object> lists = Flux.create(sink -> {
 			Consumer<List<Map<String, Object>>> listener = list -> sink.next(Map.of("execs", list));
 			sink.onDispose(execs.listen(listener)::run);
@@ -123,12 +73,12 @@ final class ExecHandlers {
 		return Mono.just(Reply.sse(lists));
 	}
 
-	Mono<Reply> streamOutput(AgentCall call) {
-		ExecProcess exec = exec(call);
-		return Mono.just(Reply.sse(exec.output().stream(call.request().longParam("lastSequence"))));
+	static Mono<Reply> streamOutput(AgentCall call) {
+		return Mono.just(Reply.sse(call.exec().output().stream(call.request().longParam("lastSequence"))));
 	}
 
-	private static Reply create(SandboxInstance sandbox, Map<String, Object> body) {
+	static Map<String, Object> create(AgentCall call, Map<String, Object> body) {
+		SandboxInstance sandbox = call.sandbox();
 		String command = Json.requiredString(body, "command");
 		if (command.isBlank()) {
 			throw ApiException.badRequest("'command' must not be empty");
@@ -177,7 +127,7 @@ final class ExecHandlers {
 		else {
 			execs.changed();
 		}
-		return Reply.json(201, created.toJson());
+		return created.toJson();
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +30,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The file, file-stat, directory and directory-watch endpoints of the agent API.
+ * The agent endpoints on files with more to them than a call of {@link SandboxFiles}: streamed
+ * uploads, the directory watch, and the body of a move or copy.
  */
 final class FileHandlers {
 
@@ -38,80 +40,32 @@ final class FileHandlers {
 	private static final Set<PosixFilePermission> DEFAULT_FILE_PERMISSIONS = PosixFilePermissions
 		.fromString("rw-r--r--");
 
-	private final long maxJsonBytes;
-
 	private final long maxUploadBytes;
 
 	private final Path uploadDirectory;
 
-	FileHandlers(long maxJsonBytes, long maxUploadBytes, Path uploadDirectory) {
-		this.maxJsonBytes = maxJsonBytes;
+	FileHandlers(long maxUploadBytes, Path uploadDirectory) {
 		this.maxUploadBytes = maxUploadBytes;
 		this.uploadDirectory = uploadDirectory;
 	}
 
-	/** The VM path of the route: one {@code %2F}-encoded segment or several raw ones; none is the root. */
-	private static String vmPath(AgentCall call) {
-		String decoded = call.request().pathParam("path");
-		return decoded.isEmpty() ? "/" : decoded;
+	static Map<String, Object> moveOrCopy(AgentCall call, Map<String, Object> body) {
+		String action = Json.requiredString(body, "action");
+		String destination = Json.requiredString(body, "destination");
+		Json.bool(body, "recursive");
+		return call.files().moveOrCopy(call.vmPath(), action, destination);
 	}
 
-	private static SandboxFiles files(AgentCall call) {
-		return call.sandbox().files();
-	}
-
-	Mono<Reply> read(AgentCall call) {
-		String vm = vmPath(call);
-		return Reply.blocking(() -> Reply.json(200, files(call).read(vm)));
-	}
-
-	Mono<Reply> moveOrCopy(AgentCall call) {
-		String vm = vmPath(call);
-		return Bodies.jsonObject(call.request(), this.maxJsonBytes).flatMap(body -> Reply.blocking(() -> {
-			String action = Json.requiredString(body, "action");
-			String destination = Json.requiredString(body, "destination");
-			Json.bool(body, "recursive");
-			return Reply.json(200, files(call).moveOrCopy(vm, action, destination));
-		}));
-	}
-
-	Mono<Reply> deleteFile(AgentCall call) {
-		String vm = vmPath(call);
-		return Reply.blocking(() -> Reply.json(200, files(call).delete(vm, false)));
-	}
-
-	Mono<Reply> stat(AgentCall call) {
-		String vm = vmPath(call);
-		return Reply.blocking(() -> Reply.json(200, files(call).stat(vm)));
-	}
-
-	Mono<Reply> list(AgentCall call) {
-		String vm = vmPath(call);
-		return Reply.blocking(() -> Reply.json(200, files(call).list(vm)));
-	}
-
-	Mono<Reply> createDirectory(AgentCall call) {
-		String vm = vmPath(call);
-		return Bodies.drain(call.request())
-			.then(Reply.blocking(() -> Reply.json(201, files(call).createDirectory(vm))));
-	}
-
-	Mono<Reply> deleteDirectory(AgentCall call) {
-		String vm = vmPath(call);
-		return Reply.blocking(() -> Reply.json(200, files(call).delete(vm, true)));
-	}
-
-	Mono<Reply> watch(AgentCall call) {
-		String vm = vmPath(call);
+	static Mono<Reply> watch(AgentCall call) {
 		String recursive = call.request().queryParam("recursive");
 		List<String> ignore = call.request().queryParams("ignorePatterns");
-		return Reply.blocking(() -> Reply.sse(DirectoryWatcher.watch(files(call), vm,
+		return Reply.blocking(() -> Reply.sse(DirectoryWatcher.watch(call.files(), call.vmPath(),
 				recursive != null && recursive.equalsIgnoreCase("true"), ignore)));
 	}
 
 	Mono<Reply> upload(AgentCall call) {
-		String vm = vmPath(call);
-		return Mono.fromCallable(() -> files(call).prepareWrite(vm))
+		String vm = call.vmPath();
+		return Mono.fromCallable(() -> call.files().prepareWrite(vm))
 			.subscribeOn(Schedulers.boundedElastic())
 			.flatMap(target -> receiveInto(call.request(), target))
 			.map(target -> Reply.json(201, SandboxFiles.readResponse(SandboxFiles.normalize(vm),

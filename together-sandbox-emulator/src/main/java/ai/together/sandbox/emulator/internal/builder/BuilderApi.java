@@ -64,16 +64,16 @@ public final class BuilderApi {
 	}
 
 	/**
-	 * Returns the route table of the builder.
+	 * Returns the route table of the builder: the wire paths of PROTOCOL.md §5.3.
 	 * @return the routes
 	 */
 	public RouteTable<Request> routes() {
-		return RouteTable.mount(BuilderPaths.MOUNT, ErrorStyle.MANAGEMENT, Auth.apiKey(this.apiKey))
+		return RouteTable.mount("/builds", ErrorStyle.MANAGEMENT, Auth.apiKey(this.apiKey))
 			.ignoringEmptySegments()
-			.postStreamed(BuilderPaths.BUILDS, this::submit)
-			.get(BuilderPaths.BUILD, request -> Mono.just(Reply.json(200, toJson(this.builds.get(request.pathParam("build"))))))
-			.delete(BuilderPaths.BUILD, this::delete)
-			.get(BuilderPaths.BUILD_LOGS, this::logs)
+			.postStreamed("", this::submit)
+			.get("/{build}", request -> Mono.just(Reply.json(200, toJson(this.builds.get(request.pathParam("build"))))))
+			.delete("/{build}", this::delete)
+			.get("/{build}/logs", this::logs)
 			.build();
 	}
 

@@ -63,6 +63,18 @@ public final class SandboxExecs {
 	}
 
 	/**
+	 * Kills an exec and forgets it.
+	 * @param exec the exec
+	 * @return the agent's answer
+	 */
+	public Map<String, Object> delete(ExecProcess exec) {
+		remove(exec);
+		exec.kill();
+		changed();
+		return Map.of("message", "Exec deleted successfully");
+	}
+
+	/**
 	 * Returns the Exec models of every exec.
 	 * @return the JSON objects
 	 */

@@ -69,34 +69,35 @@ public final class ManagementApi {
 	}
 
 	/**
-	 * Returns the route table of the management API.
+	 * Returns the route table of the management API: the wire paths of PROTOCOL.md §2. A snapshot
+	 * or alias segment is a UUID or {@code @} followed by the percent-encoded alias.
 	 * @return the routes
 	 */
 	public RouteTable<Request> routes() {
-		return RouteTable.mount(ManagementPaths.MOUNT, ErrorStyle.MANAGEMENT, Auth.apiKey(this.apiKey))
+		return RouteTable.mount("/api/v1", ErrorStyle.MANAGEMENT, Auth.apiKey(this.apiKey))
 			.ignoringEmptySegments()
-			.post(ManagementPaths.SANDBOXES, this::createSandbox)
-			.get(ManagementPaths.SANDBOXES, this::listSandboxes)
-			.get(ManagementPaths.SANDBOXES_BATCH, this::batchSandboxes)
-			.get(ManagementPaths.SANDBOX, this::getSandbox)
-			.delete(ManagementPaths.SANDBOX, this::deleteSandbox)
-			.post(ManagementPaths.SANDBOX_START, this::start)
-			.post(ManagementPaths.SANDBOX_STOP, this::stop)
-			.post(ManagementPaths.SANDBOX_WAIT, this::waitFor)
-			.get(ManagementPaths.SANDBOX_VERSION, this::getVersion)
-			.delete(ManagementPaths.SANDBOX_VERSION, this::deleteVersion)
-			.get(ManagementPaths.SANDBOX_VERSION_BY_ID, this::getVersionById)
-			.delete(ManagementPaths.SANDBOX_VERSION_BY_ID, this::deleteVersionById)
-			.post(ManagementPaths.SNAPSHOTS, this::createSnapshot)
-			.get(ManagementPaths.SNAPSHOTS, this::listSnapshots)
-			.get(ManagementPaths.SNAPSHOTS_BATCH, this::batchSnapshots)
-			.get(ManagementPaths.SNAPSHOT, this::getSnapshot)
-			.delete(ManagementPaths.SNAPSHOT, this::deleteSnapshot)
-			.post(ManagementPaths.SNAPSHOT_ALIASES, this::createAlias)
-			.get(ManagementPaths.SNAPSHOT_ALIAS, this::getAlias)
-			.delete(ManagementPaths.SNAPSHOT_ALIAS, this::deleteAlias)
-			.post(ManagementPaths.REGISTRY_CREDENTIALS, this::registryCredentials)
-			.post(ManagementPaths.AUTHORIZE, this::authorize)
+			.post("/sandboxes", this::createSandbox)
+			.get("/sandboxes", this::listSandboxes)
+			.get("/sandboxes/batch", this::batchSandboxes)
+			.get("/sandboxes/{id}", this::getSandbox)
+			.delete("/sandboxes/{id}", this::deleteSandbox)
+			.post("/sandboxes/{id}/start", this::start)
+			.post("/sandboxes/{id}/stop", this::stop)
+			.post("/sandboxes/{id}/wait", this::waitFor)
+			.get("/sandboxes/{id}/versions/{version}", this::getVersion)
+			.delete("/sandboxes/{id}/versions/{version}", this::deleteVersion)
+			.get("/sandbox-versions/{version}", this::getVersionById)
+			.delete("/sandbox-versions/{version}", this::deleteVersionById)
+			.post("/snapshots", this::createSnapshot)
+			.get("/snapshots", this::listSnapshots)
+			.get("/snapshots/batch", this::batchSnapshots)
+			.get("/snapshots/{snapshot}", this::getSnapshot)
+			.delete("/snapshots/{snapshot}", this::deleteSnapshot)
+			.post("/snapshots/{snapshot}/aliases", this::createAlias)
+			.get("/snapshot-aliases/{alias}", this::getAlias)
+			.delete("/snapshot-aliases/{alias}", this::deleteAlias)
+			.post("/container-registries/default/credentials", this::registryCredentials)
+			.post("/authorize", this::authorize)
 			.build();
 	}
 

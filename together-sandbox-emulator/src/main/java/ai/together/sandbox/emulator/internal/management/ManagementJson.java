@@ -3,7 +3,7 @@ package ai.together.sandbox.emulator.internal.management;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import ai.together.sandbox.emulator.internal.agent.AgentPaths;
+import ai.together.sandbox.emulator.internal.agent.AgentApi;
 import ai.together.sandbox.emulator.internal.state.AliasRecord;
 import ai.together.sandbox.emulator.internal.state.SandboxInstance;
 import ai.together.sandbox.emulator.internal.state.SandboxRecord;
@@ -37,7 +37,7 @@ final class ManagementJson {
 		json.put("agent_version", "emulator");
 		json.put("agent_type", "emulator");
 		json.put("agent_token", view.agentToken());
-		json.put("agent_url", AgentPaths.agentUrl(origin, sandbox.id()));
+		json.put("agent_url", AgentApi.agentUrl(origin, sandbox.id()));
 		json.put("created_at", sandbox.createdAt());
 		json.put("start_requested_at", sandbox.startRequestedAt());
 		json.put("start_type", sandbox.startType());
