@@ -1,11 +1,11 @@
 package ai.together.sandbox.sample;
 
+import ai.together.sandbox.testing.ArchitectureRules;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * Architecture rules of this module's production classes.
@@ -14,9 +14,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 class ArchitectureTests {
 
 	@ArchTest
-	static final ArchRule usesNoInternalsOfTheSdk = noClasses().should()
-		.dependOnClassesThat()
-		.resideInAPackage("ai.together.sandbox.internal..")
-		.because("only together-sandbox-core may use its internal packages");
+	static final ArchRule usesNoCoreInternals = ArchitectureRules.USES_NO_CORE_INTERNALS;
 
 }

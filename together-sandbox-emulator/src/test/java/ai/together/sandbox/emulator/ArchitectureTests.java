@@ -16,12 +16,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 class ArchitectureTests {
 
 	@ArchTest
-	static final ArchRule usesNoInternalsOfTheSdk = noClasses().should()
-		.dependOnClassesThat()
-		.resideInAPackage("ai.together.sandbox.internal..")
-		.because("only together-sandbox-core may use its internal packages");
-
-	@ArchTest
 	static final ArchRule usesNothingOfTheSdk = noClasses().should()
 		.dependOnClassesThat(resideInAPackage("ai.together.sandbox..")
 			.and(resideOutsideOfPackage("ai.together.sandbox.emulator..")))
