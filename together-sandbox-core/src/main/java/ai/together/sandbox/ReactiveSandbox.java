@@ -3,18 +3,10 @@ package ai.together.sandbox;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import ai.together.sandbox.execs.ReactiveSandboxExecs;
-import ai.together.sandbox.files.ReactiveSandboxDirectories;
-import ai.together.sandbox.files.ReactiveSandboxFiles;
 import ai.together.sandbox.internal.agent.AgentConnection;
 import ai.together.sandbox.internal.agent.AgentStreams;
-import ai.together.sandbox.internal.agent.DefaultReactiveSandboxDirectories;
-import ai.together.sandbox.internal.agent.DefaultReactiveSandboxFiles;
-import ai.together.sandbox.internal.agent.DefaultReactiveSandboxPorts;
-import ai.together.sandbox.internal.execs.DefaultReactiveSandboxExecs;
 import ai.together.sandbox.internal.http.ClientContext;
 import ai.together.sandbox.internal.util.Args;
-import ai.together.sandbox.ports.ReactiveSandboxPorts;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -59,10 +51,10 @@ public final class ReactiveSandbox implements AutoCloseable {
 		this.agent = new AgentConnection(vmInfo.id(), Objects.requireNonNull(vmInfo.agentUrl()),
 				Objects.requireNonNull(vmInfo.agentToken()), context.transport());
 		this.streams = new AgentStreams(this.agent);
-		this.files = new DefaultReactiveSandboxFiles(this.agent, this.streams);
-		this.directories = new DefaultReactiveSandboxDirectories(this.agent);
-		this.execs = new DefaultReactiveSandboxExecs(this.agent, this.streams);
-		this.ports = new DefaultReactiveSandboxPorts(this.agent, this.streams);
+		this.files = new ReactiveSandboxFiles(this.agent, this.streams);
+		this.directories = new ReactiveSandboxDirectories(this.agent);
+		this.execs = new ReactiveSandboxExecs(this.agent, this.streams);
+		this.ports = new ReactiveSandboxPorts(this.agent, this.streams);
 		this.owner = owner;
 	}
 

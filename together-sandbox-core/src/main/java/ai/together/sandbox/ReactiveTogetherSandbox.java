@@ -7,10 +7,8 @@ import java.util.function.Consumer;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.internal.http.ClientContext;
 import ai.together.sandbox.internal.http.HttpTransport;
-import ai.together.sandbox.internal.snapshots.DefaultReactiveSnapshots;
 import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.retry.RetryConfig;
-import ai.together.sandbox.snapshots.ReactiveSnapshots;
 
 /**
  * The Together Sandbox client in the reactive style: every operation returns a {@code Mono} or
@@ -41,7 +39,7 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 	ReactiveTogetherSandbox(ClientContext context) {
 		this.context = Objects.requireNonNull(context, "context");
 		this.sandboxes = new ReactiveSandboxes(context);
-		this.snapshots = new DefaultReactiveSnapshots(context);
+		this.snapshots = new ReactiveSnapshots(context);
 	}
 
 	/**

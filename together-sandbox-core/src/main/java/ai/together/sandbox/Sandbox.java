@@ -2,14 +2,6 @@ package ai.together.sandbox;
 
 import java.util.Objects;
 
-import ai.together.sandbox.execs.SandboxExecs;
-import ai.together.sandbox.files.SandboxDirectories;
-import ai.together.sandbox.files.SandboxFiles;
-import ai.together.sandbox.internal.agent.DefaultSandboxDirectories;
-import ai.together.sandbox.internal.agent.DefaultSandboxFiles;
-import ai.together.sandbox.internal.agent.DefaultSandboxPorts;
-import ai.together.sandbox.internal.execs.DefaultSandboxExecs;
-import ai.together.sandbox.ports.SandboxPorts;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.jspecify.annotations.Nullable;
 
@@ -43,10 +35,10 @@ public final class Sandbox implements AutoCloseable {
 
 	Sandbox(ReactiveSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
-		this.files = new DefaultSandboxFiles(reactive.files());
-		this.directories = new DefaultSandboxDirectories(reactive.directories());
-		this.execs = new DefaultSandboxExecs(reactive.execs());
-		this.ports = new DefaultSandboxPorts(reactive.ports());
+		this.files = new SandboxFiles(reactive.files());
+		this.directories = new SandboxDirectories(reactive.directories());
+		this.execs = new SandboxExecs(reactive.execs());
+		this.ports = new SandboxPorts(reactive.ports());
 	}
 
 	/**

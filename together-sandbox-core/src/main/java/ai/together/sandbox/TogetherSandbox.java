@@ -4,9 +4,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
-import ai.together.sandbox.internal.snapshots.DefaultSnapshots;
 import ai.together.sandbox.retry.RetryConfig;
-import ai.together.sandbox.snapshots.Snapshots;
 
 /**
  * The Together Sandbox client in the blocking style, for applications that do not use Reactor:
@@ -39,7 +37,7 @@ public final class TogetherSandbox implements AutoCloseable {
 	TogetherSandbox(ReactiveTogetherSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
 		this.sandboxes = new Sandboxes(reactive.sandboxes());
-		this.snapshots = new DefaultSnapshots(reactive.snapshots());
+		this.snapshots = new Snapshots(reactive.snapshots());
 	}
 
 	/**

@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
 
+import ai.together.sandbox.internal.http.ClientContext;
 import ai.together.sandbox.internal.http.RetryEngine;
+import ai.together.sandbox.internal.snapshots.BuildSettings;
 import ai.together.sandbox.testing.FakeSandboxExtension;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -55,6 +57,18 @@ public final class TestClients {
 
 	private static FakeSandboxExtension hermetic(FakeSandboxExtension extension) {
 		return extension.clientFactory((baseUrl) -> builder(baseUrl, new RecordingSleeper()));
+	}
+
+	/**
+	 * A snapshots namespace over a client context, with chosen build settings (environment,
+	 * {@code docker} executable, log-stream pauses, clock), made through the constructor the
+	 * client itself uses.
+	 * @param context the client context
+	 * @param settings the build settings
+	 * @return the namespace
+	 */
+	public static ReactiveSnapshots snapshots(ClientContext context, BuildSettings settings) {
+		return new ReactiveSnapshots(context, settings);
 	}
 
 	/**

@@ -1,15 +1,10 @@
 /**
- * Files and directories of a connected sandbox, through its agent API: read, create, delete,
- * move, copy, stat and watch files; list, create and delete directories. Obtain the namespaces
- * from {@code sandbox.files()} and {@code sandbox.directories()}.
- * <p>
- * Paths are VM paths such as {@code /src/main.py}, sent as the API expects them (PROTOCOL.md
- * §3.1): every non-streaming call percent-encodes the whole path as one URL segment
- * ({@code /api/v1/files/%2Fsrc%2Fmain.py}); {@code watch} appends the path after
- * {@code /stream/directories/watcher/} keeping its {@code /} (so an absolute path gives
- * {@code watcher//src}) and percent-encodes every other character outside
- * {@code A-Z a-z 0-9 _ . - ~}, so that spaces, {@code %}, {@code #}, {@code ?} and non-ASCII
- * letters still form a valid URL.
+ * The models of files and directories of a connected sandbox: file content and its encoding,
+ * file metadata and watch events. The namespaces themselves are
+ * {@link ai.together.sandbox.SandboxFiles} / {@link ai.together.sandbox.ReactiveSandboxFiles}
+ * ({@code sandbox.files()}, which also describes how paths are sent) and
+ * {@link ai.together.sandbox.SandboxDirectories} /
+ * {@link ai.together.sandbox.ReactiveSandboxDirectories} ({@code sandbox.directories()}).
  */
 @NullMarked
 package ai.together.sandbox.files;

@@ -1,6 +1,7 @@
 /**
- * Open ports of a connected sandbox, through its agent API: list them, or stream the list as it
- * changes. Obtain the namespace from {@code sandbox.ports()}.
+ * The model of open ports of a connected sandbox. The namespace itself is
+ * {@link ai.together.sandbox.SandboxPorts} / {@link ai.together.sandbox.ReactiveSandboxPorts},
+ * from {@code sandbox.ports()}.
  */
 @NullMarked
 package ai.together.sandbox.ports;

@@ -28,7 +28,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The package rules of the core module (main classes only): no package cycles, root package
  * included; the public API names no internal type; nothing below the root depends on it; the
- * {@code internal.util} leaf depends on nothing else of the client.
+ * model packages use no internal package but the {@code internal.util} leaf, which depends on
+ * nothing else of the client; the client's classes in the root package (entry points and
+ * namespaces) are made by the client only.
  */
 @AnalyzeClasses(packages = CoreArchitectureTest.ROOT, importOptions = ImportOption.DoNotIncludeTests.class)
 public class CoreArchitectureTest {
@@ -68,6 +70,32 @@ public class CoreArchitectureTest {
 		.dependOnClassesThat()
 		.resideInAPackage(ROOT);
 
+	/**
+	 * The model and resource packages ({@code files}, {@code execs}, {@code snapshots}, …) hold
+	 * models only: of the internals they use the {@code internal.util} leaf alone, so the root is
+	 * the one layer that joins models and the internal transport.
+	 */
+	@ArchTest
+	public static final ArchRule modelsUseNoInternalButTheUtilLeaf = noClasses().that()
+		.resideInAPackage(ROOT + "..")
+		.and()
+		.resideOutsideOfPackages(ROOT, ROOT + ".internal..")
+		.should()
+		.dependOnClassesThat(DescribedPredicate.describe("are internal outside internal.util",
+				(JavaClass type) -> isInternal(type) && !type.getPackageName().startsWith(ROOT + ".internal.util")));
+
+	/**
+	 * The top-level classes of the root package, the clients, the sandbox handles and every
+	 * namespace, have no public or protected constructor: the client makes them, applications
+	 * get them from it.
+	 */
+	@ArchTest
+	public static final ArchRule rootClassesAreMadeByTheClientOnly = classes().that()
+		.resideInAPackage(ROOT)
+		.and()
+		.areTopLevelClasses()
+		.should(new HaveNoExposedConstructor());
+
 	/** The leaf that models and internals share imports nothing else of the client. */
 	@ArchTest
 	public static final ArchRule utilIsALeaf = noClasses().that()
@@ -104,6 +132,24 @@ public class CoreArchitectureTest {
 		@Override
 		public String getDescription() {
 			return "every package of " + ROOT + " (the root included)";
+		}
+
+	}
+
+	/** Fails a class with a public or protected constructor. */
+	private static final class HaveNoExposedConstructor extends ArchCondition<JavaClass> {
+
+		HaveNoExposedConstructor() {
+			super("have no public or protected constructor");
+		}
+
+		@Override
+		public void check(JavaClass type, ConditionEvents events) {
+			type.getConstructors()
+				.stream()
+				.filter((constructor) -> isExposed(constructor.getModifiers()))
+				.forEach((constructor) -> events.add(SimpleConditionEvent.violated(type,
+						type.getName() + ": constructor " + constructor.getFullName() + " is " + constructor.getModifiers())));
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import ai.together.sandbox.SandboxExecs;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.HttpException;

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
+import ai.together.sandbox.SandboxFiles;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.HttpException;

@@ -1,5 +1,6 @@
 package ai.together.sandbox.files;
 
+import ai.together.sandbox.SandboxDirectories;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.testing.FakeSandboxExtension;

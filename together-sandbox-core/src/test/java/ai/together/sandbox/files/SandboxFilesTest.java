@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ai.together.sandbox.SandboxFiles;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.errors.HttpException;

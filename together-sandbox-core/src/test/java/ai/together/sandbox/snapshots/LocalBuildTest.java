@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ai.together.sandbox.ReactiveSnapshots;
 import ai.together.sandbox.TestClients.RecordingSleeper;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.internal.snapshots.BuildSettings;

@@ -7,13 +7,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
+import ai.together.sandbox.ReactiveSnapshots;
 import ai.together.sandbox.TestClients.RecordingSleeper;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.internal.http.ClientContext;
 import ai.together.sandbox.internal.http.HttpTransport;
 import ai.together.sandbox.internal.http.RetryEngine;
 import ai.together.sandbox.internal.snapshots.BuildSettings;
-import ai.together.sandbox.internal.snapshots.DefaultReactiveSnapshots;
 import ai.together.sandbox.retry.RetryConfig;
 
 import org.springframework.web.reactive.function.client.WebClient;
@@ -44,7 +44,7 @@ final class SnapshotTestSupport {
 			BuildSettings settings) {
 		RetryEngine engine = new RetryEngine(retry, retrySleeps, () -> 0.0, List.of());
 		HttpTransport transport = new HttpTransport(WebClient.create(), engine, Duration.ofSeconds(20), null);
-		return new DefaultReactiveSnapshots(new ClientContext(TestClients.API_KEY, baseUrl, transport, Duration.ofSeconds(20)),
+		return TestClients.snapshots(new ClientContext(TestClients.API_KEY, baseUrl, transport, Duration.ofSeconds(20)),
 				settings);
 	}
 

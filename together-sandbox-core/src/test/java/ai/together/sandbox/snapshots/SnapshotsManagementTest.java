@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ai.together.sandbox.Snapshots;
 import ai.together.sandbox.TestClients.RecordingSleeper;
 import ai.together.sandbox.TestClients;
 import ai.together.sandbox.TogetherSandbox;

@@ -1,6 +1,6 @@
 /**
- * The sandbox agent API: one sandbox's agent connection and streams, and the implementations
- * of the files, directories and ports namespaces.
+ * The sandbox agent API: one sandbox's agent connection (which builds each agent call) and its
+ * server-sent-event streams, which the namespaces of the root package call through.
  * Not API: anything here may change without notice.
  */
 @NullMarked

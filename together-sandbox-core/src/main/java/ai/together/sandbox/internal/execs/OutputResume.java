@@ -7,7 +7,6 @@ import java.util.function.Function;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecOutput;
-import ai.together.sandbox.execs.ReactiveSandboxExecs;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -16,11 +15,14 @@ import reactor.util.retry.Retry;
 /**
  * The resume policy of one exec output stream: remembers the last sequence number delivered,
  * reconnects after a dropped connection from there (so every message is delivered exactly once),
- * and gives up after {@value ReactiveSandboxExecs#MAX_CONSECUTIVE_RECONNECTS} reconnects in a
- * row that bring nothing new. An idle stream reconnects without counting against that limit.
- * One instance per subscription.
+ * and gives up after {@value #MAX_CONSECUTIVE_RECONNECTS} reconnects in a row that bring
+ * nothing new. An idle stream reconnects without counting against that limit. One instance per
+ * subscription; {@link #stream} makes one for each.
  */
-final class OutputResume {
+public final class OutputResume {
+
+	/** How many times in a row the stream reconnects without receiving new output. */
+	public static final int MAX_CONSECUTIVE_RECONNECTS = 3;
 
 	private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(100);
 
@@ -31,11 +33,24 @@ final class OutputResume {
 	private volatile @Nullable Integer last;
 
 	/**
+	 * Streams an exec's output under this policy, with a fresh policy for each subscription.
+	 * @param context the context of error messages
+	 * @param start the sequence number to start after, or {@code null} for the beginning
+	 * @param connect opens one connection after the given sequence number ({@code null} for the
+	 * beginning): the one definition of the stream call
+	 * @return the output messages, ending with the exit message
+	 */
+	public static Flux<ExecOutput> stream(String context, @Nullable Integer start,
+			Function<@Nullable Integer, Flux<ExecOutput>> connect) {
+		return Flux.defer(() -> new OutputResume(context, start).resume(connect));
+	}
+
+	/**
 	 * Starts the policy of one subscription.
 	 * @param context the context of error messages
 	 * @param start the sequence number to start after, or {@code null} for the beginning
 	 */
-	OutputResume(String context, @Nullable Integer start) {
+	private OutputResume(String context, @Nullable Integer start) {
 		this.context = context;
 		this.last = start;
 	}
@@ -46,7 +61,7 @@ final class OutputResume {
 	 * beginning)
 	 * @return the output messages, ending with the exit message
 	 */
-	Flux<ExecOutput> resume(Function<@Nullable Integer, Flux<ExecOutput>> connect) {
+	private Flux<ExecOutput> resume(Function<@Nullable Integer, Flux<ExecOutput>> connect) {
 		Flux<ExecOutput> connection = Flux.defer(() -> connect.apply(this.last))
 			// An idle stream may be a dead connection: reconnect at once, from the last message
 			// delivered. This is not counted against the reconnect limit below, so a command
@@ -71,7 +86,7 @@ final class OutputResume {
 	}
 
 	private Retry reconnects() {
-		int limit = ReactiveSandboxExecs.MAX_CONSECUTIVE_RECONNECTS;
+		int limit = MAX_CONSECUTIVE_RECONNECTS;
 		return Retry.backoff(limit, FIRST_RECONNECT_DELAY)
 			.maxBackoff(MAX_RECONNECT_DELAY)
 			// Count only reconnects in a row: receiving a message resets the budget.

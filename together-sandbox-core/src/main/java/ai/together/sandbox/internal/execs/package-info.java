@@ -1,7 +1,8 @@
 /**
- * The implementation of the execs namespace: calls, the output stream's resume policy, the
- * output collector and the timeout of {@code run}. Not API: anything here may change without
- * notice.
+ * The orchestration of the execs namespace: the output stream's resume policy
+ * ({@code OutputResume}) and {@code run} ({@code ExecRun}: its output collector and its timeout
+ * kill). The calls themselves are the namespace's, passed in as functions, so that each is
+ * defined once. Not API: anything here may change without notice.
  */
 @NullMarked
 package ai.together.sandbox.internal.execs;

@@ -118,13 +118,13 @@ class DockerIgnoreTest {
 
 	@Test
 	void localBuildsUseArmOnlyOnAnArmMacAgainstTheDevEnvironment() {
-		assertThat(DefaultReactiveSnapshots.localArchitecture("Mac OS X", "aarch64", "https://api.codesandbox.dev"))
+		assertThat(Architecture.local("Mac OS X", "aarch64", "https://api.codesandbox.dev"))
 			.isEqualTo("arm64");
-		assertThat(DefaultReactiveSnapshots.localArchitecture("Mac OS X", "aarch64", "https://api.codesandbox.io"))
+		assertThat(Architecture.local("Mac OS X", "aarch64", "https://api.codesandbox.io"))
 			.isEqualTo("amd64");
-		assertThat(DefaultReactiveSnapshots.localArchitecture("Linux", "aarch64", "https://api.codesandbox.dev"))
+		assertThat(Architecture.local("Linux", "aarch64", "https://api.codesandbox.dev"))
 			.isEqualTo("amd64");
-		assertThat(DefaultReactiveSnapshots.localArchitecture("Linux", "amd64", "https://api.codesandbox.dev"))
+		assertThat(Architecture.local("Linux", "amd64", "https://api.codesandbox.dev"))
 			.isEqualTo("amd64");
 	}
 

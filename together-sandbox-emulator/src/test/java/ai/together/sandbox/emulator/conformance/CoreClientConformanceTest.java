@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import ai.together.sandbox.Sandbox;
+import ai.together.sandbox.Snapshots;
 import ai.together.sandbox.TogetherSandbox;
 import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.emulator.SandboxEmulatorExtension;
@@ -48,7 +49,6 @@ import ai.together.sandbox.snapshots.ImageSnapshotParams;
 import ai.together.sandbox.snapshots.SnapshotBuildMode;
 import ai.together.sandbox.snapshots.SnapshotProgress;
 import ai.together.sandbox.snapshots.SnapshotStep;
-import ai.together.sandbox.snapshots.Snapshots;
 import org.awaitility.core.ConditionFactory;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;

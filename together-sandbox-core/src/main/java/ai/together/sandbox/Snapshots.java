@@ -1,6 +1,14 @@
-package ai.together.sandbox.snapshots;
+package ai.together.sandbox;
 
 import java.util.List;
+import java.util.Objects;
+
+import ai.together.sandbox.snapshots.ContainerRegistryCredential;
+import ai.together.sandbox.snapshots.ContextSnapshotParams;
+import ai.together.sandbox.snapshots.CreateSnapshotResult;
+import ai.together.sandbox.snapshots.ImageSnapshotParams;
+import ai.together.sandbox.snapshots.SnapshotBuildException;
+import ai.together.sandbox.snapshots.SnapshotInfo;
 
 /**
  * Snapshots in the blocking style: the blocking view of {@link ReactiveSnapshots}, which
@@ -17,14 +25,22 @@ import java.util.List;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public interface Snapshots {
+public final class Snapshots {
+
+	private final ReactiveSnapshots reactive;
+
+	Snapshots(ReactiveSnapshots reactive) {
+		this.reactive = Objects.requireNonNull(reactive, "reactive");
+	}
 
 	/**
 	 * Registers an existing public Docker image as a snapshot and assigns the alias, if any.
 	 * @param params the image and alias
 	 * @return the snapshot id and alias
 	 */
-	CreateSnapshotResult create(ImageSnapshotParams params);
+	public CreateSnapshotResult create(ImageSnapshotParams params) {
+		return Objects.requireNonNull(this.reactive.create(params).block());
+	}
 
 	/**
 	 * Builds an image from a Docker build context (remotely by default), registers it as a
@@ -33,57 +49,75 @@ public interface Snapshots {
 	 * @return the snapshot id and alias
 	 * @throws SnapshotBuildException when the build fails
 	 */
-	CreateSnapshotResult create(ContextSnapshotParams params);
+	public CreateSnapshotResult create(ContextSnapshotParams params) {
+		return Objects.requireNonNull(this.reactive.create(params).block());
+	}
 
 	/**
 	 * Assigns an alias to a snapshot.
 	 * @param snapshotId the snapshot id (a UUID)
 	 * @param alias the alias ({@code tag} or {@code namespace@tag})
 	 */
-	void alias(String snapshotId, String alias);
+	public void alias(String snapshotId, String alias) {
+		this.reactive.alias(snapshotId, alias).block();
+	}
 
 	/**
 	 * Gets a snapshot by id.
 	 * @param snapshotId the snapshot id (a UUID)
 	 * @return the snapshot
 	 */
-	SnapshotInfo getById(String snapshotId);
+	public SnapshotInfo getById(String snapshotId) {
+		return Objects.requireNonNull(this.reactive.getById(snapshotId).block());
+	}
 
 	/**
 	 * Gets a snapshot by alias (sent as given).
 	 * @param alias the alias
 	 * @return the snapshot
 	 */
-	SnapshotInfo getByAlias(String alias);
+	public SnapshotInfo getByAlias(String alias) {
+		return Objects.requireNonNull(this.reactive.getByAlias(alias).block());
+	}
 
 	/**
 	 * Lists the snapshots of the API key's project.
 	 * @return the snapshots
 	 */
-	List<SnapshotInfo> list();
+	public List<SnapshotInfo> list() {
+		return Objects.requireNonNull(this.reactive.list().collectList().block());
+	}
 
 	/**
 	 * Deletes a snapshot by id.
 	 * @param snapshotId the snapshot id (a UUID)
 	 */
-	void deleteById(String snapshotId);
+	public void deleteById(String snapshotId) {
+		this.reactive.deleteById(snapshotId).block();
+	}
 
 	/**
 	 * Deletes a snapshot by alias; leading {@code @} characters are removed first.
 	 * @param alias the alias
 	 */
-	void deleteByAlias(String alias);
+	public void deleteByAlias(String alias) {
+		this.reactive.deleteByAlias(alias).block();
+	}
 
 	/**
 	 * Issues a short-lived credential for the project's container registry.
 	 * @return the credential
 	 */
-	ContainerRegistryCredential issueRegistryCredential();
+	public ContainerRegistryCredential issueRegistryCredential() {
+		return Objects.requireNonNull(this.reactive.issueRegistryCredential().block());
+	}
 
 	/**
 	 * Returns the reactive namespace this view blocks on.
 	 * @return the reactive namespace
 	 */
-	ReactiveSnapshots reactive();
+	public ReactiveSnapshots reactive() {
+		return this.reactive;
+	}
 
 }

@@ -1,8 +1,12 @@
-package ai.together.sandbox.files;
+package ai.together.sandbox;
 
 import java.util.List;
+import java.util.Objects;
 
 import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.files.FileContent;
+import ai.together.sandbox.files.FileInfo;
+import ai.together.sandbox.files.WatchEvent;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +16,13 @@ import org.jspecify.annotations.Nullable;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public interface SandboxFiles {
+public final class SandboxFiles {
+
+	private final ReactiveSandboxFiles reactive;
+
+	SandboxFiles(ReactiveSandboxFiles reactive) {
+		this.reactive = Objects.requireNonNull(reactive, "reactive");
+	}
 
 	/**
 	 * Reads a file and returns its content exactly as the agent sends it, like the Python SDK:
@@ -20,21 +30,27 @@ public interface SandboxFiles {
 	 * @param path the file path, for example {@code /src/main.py}
 	 * @return the content string
 	 */
-	String read(String path);
+	public String read(String path) {
+		return Objects.requireNonNull(this.reactive.read(path).block());
+	}
 
 	/**
 	 * Reads a file and decodes its content into the file's bytes.
 	 * @param path the file path
 	 * @return the bytes of the file
 	 */
-	byte[] readBytes(String path);
+	public byte[] readBytes(String path) {
+		return Objects.requireNonNull(this.reactive.readBytes(path).block());
+	}
 
 	/**
 	 * Reads a file and returns its content with the encoding the agent chose.
 	 * @param path the file path
 	 * @return the content and its encoding
 	 */
-	FileContent readContent(String path);
+	public FileContent readContent(String path) {
+		return Objects.requireNonNull(this.reactive.readContent(path).block());
+	}
 
 	/**
 	 * Creates or overwrites a file with text, sent as UTF-8.
@@ -42,7 +58,9 @@ public interface SandboxFiles {
 	 * @param content the text (may be empty)
 	 * @return the file as the agent echoes it
 	 */
-	FileContent create(String path, String content);
+	public FileContent create(String path, String content) {
+		return Objects.requireNonNull(this.reactive.create(path, content).block());
+	}
 
 	/**
 	 * Creates or overwrites a file with bytes, sent unchanged.
@@ -50,41 +68,53 @@ public interface SandboxFiles {
 	 * @param content the bytes (may be empty)
 	 * @return the file as the agent echoes it
 	 */
-	FileContent create(String path, byte[] content);
+	public FileContent create(String path, byte[] content) {
+		return Objects.requireNonNull(this.reactive.create(path, content).block());
+	}
 
 	/**
 	 * Deletes a file.
 	 * @param path the file path
 	 */
-	void delete(String path);
+	public void delete(String path) {
+		this.reactive.delete(path).block();
+	}
 
 	/**
 	 * Moves (renames) a file.
 	 * @param from the current path
 	 * @param to the new path
 	 */
-	void move(String from, String to);
+	public void move(String from, String to) {
+		this.reactive.move(from, to).block();
+	}
 
 	/**
 	 * Copies a file.
 	 * @param from the path to copy
 	 * @param to the path of the copy
 	 */
-	void copy(String from, String to);
+	public void copy(String from, String to) {
+		this.reactive.copy(from, to).block();
+	}
 
 	/**
 	 * Returns a file's or directory's metadata.
 	 * @param path the path
 	 * @return the metadata
 	 */
-	FileInfo stat(String path);
+	public FileInfo stat(String path) {
+		return Objects.requireNonNull(this.reactive.stat(path).block());
+	}
 
 	/**
 	 * Watches a directory, not recursively, with no ignore patterns.
 	 * @param path the directory path
 	 * @return the events; close the response to stop watching
 	 */
-	StreamResponse<WatchEvent> watch(String path);
+	public StreamResponse<WatchEvent> watch(String path) {
+		return StreamResponse.of(this.reactive.watch(path));
+	}
 
 	/**
 	 * Watches a directory for changes; see {@link ReactiveSandboxFiles#watch(String, Boolean, List)}.
@@ -94,13 +124,17 @@ public interface SandboxFiles {
 	 * @param ignorePatterns glob patterns of paths to ignore, or {@code null} for none
 	 * @return the events; close the response to stop watching
 	 */
-	StreamResponse<WatchEvent> watch(String path, @Nullable Boolean recursive,
-			@Nullable List<String> ignorePatterns);
+	public StreamResponse<WatchEvent> watch(String path, @Nullable Boolean recursive,
+			@Nullable List<String> ignorePatterns) {
+		return StreamResponse.of(this.reactive.watch(path, recursive, ignorePatterns));
+	}
 
 	/**
 	 * Returns the reactive view of this namespace.
 	 * @return the reactive namespace
 	 */
-	ReactiveSandboxFiles reactive();
+	public ReactiveSandboxFiles reactive() {
+		return this.reactive;
+	}
 
 }

@@ -1,11 +1,12 @@
-package ai.together.sandbox.internal.agent;
+package ai.together.sandbox;
 
 import java.util.List;
 import java.util.Objects;
 
+import ai.together.sandbox.internal.agent.AgentConnection;
+import ai.together.sandbox.internal.agent.AgentStreams;
 import ai.together.sandbox.internal.json.Json;
 import ai.together.sandbox.ports.PortInfo;
-import ai.together.sandbox.ports.ReactiveSandboxPorts;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -14,10 +15,14 @@ import tools.jackson.databind.JavaType;
 import org.springframework.http.HttpMethod;
 
 /**
- * The client's {@link ReactiveSandboxPorts}: checks the arguments, then builds each call and
- * hands it to the transport.
+ * Open ports of a connected sandbox, in the reactive style: {@code sandbox.ports()}. Nothing is
+ * sent until a returned publisher is subscribed to. {@link #list()} is retried according to the
+ * client's {@code RetryConfig} (operation {@code ports.list}); {@link #streamList()} is not.
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
  */
-public final class DefaultReactiveSandboxPorts implements ReactiveSandboxPorts {
+public final class ReactiveSandboxPorts {
 
 	private static final JavaType PORT_LIST = Json.mapper().constructType(PortList.class);
 
@@ -25,24 +30,27 @@ public final class DefaultReactiveSandboxPorts implements ReactiveSandboxPorts {
 
 	private final AgentStreams streams;
 
-	/**
-	 * Creates the namespace; applications get it from the sandbox.
-	 * @param agent the sandbox's agent connection
-	 * @param streams the sandbox's streams
-	 */
-	public DefaultReactiveSandboxPorts(AgentConnection agent, AgentStreams streams) {
+	ReactiveSandboxPorts(AgentConnection agent, AgentStreams streams) {
 		this.agent = Objects.requireNonNull(agent, "agent");
 		this.streams = Objects.requireNonNull(streams, "streams");
 	}
 
-	@Override
+	/**
+	 * Lists the open ports.
+	 * @return the ports
+	 */
 	public Flux<PortInfo> list() {
 		return this.agent.transport()
 			.call(this.agent.call("ports.list", null, HttpMethod.GET, "/api/v1/ports"), PortList.class)
 			.flatMapIterable(PortList::items);
 	}
 
-	@Override
+	/**
+	 * Streams the list of open ports over server-sent events: the whole list on connect, then
+	 * again after each change. Runs until cancelled, until the server closes it, or until the
+	 * sandbox is closed; not retried, no timeout. Cancelling it closes its connection.
+	 * @return each version of the list
+	 */
 	public Flux<List<PortInfo>> streamList() {
 		return this.streams.<PortList>open("ports.streamList", null, "/api/v1/stream/ports", PORT_LIST)
 			.map(PortList::items);

@@ -1,9 +1,15 @@
-package ai.together.sandbox.execs;
+package ai.together.sandbox;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.execs.ExecItem;
+import ai.together.sandbox.execs.ExecOutput;
+import ai.together.sandbox.execs.ExecRequest;
+import ai.together.sandbox.execs.ExecResult;
+import ai.together.sandbox.execs.ExecTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,47 +25,65 @@ import org.jspecify.annotations.Nullable;
  * @author together-sandbox-java
  * @since 0.1.0
  */
-public interface SandboxExecs {
+public final class SandboxExecs {
+
+	private final ReactiveSandboxExecs reactive;
+
+	SandboxExecs(ReactiveSandboxExecs reactive) {
+		this.reactive = Objects.requireNonNull(reactive, "reactive");
+	}
 
 	/**
 	 * Lists the execs of the sandbox.
 	 * @return the execs
 	 */
-	List<ExecItem> list();
+	public List<ExecItem> list() {
+		return Objects.requireNonNull(this.reactive.list().collectList().block());
+	}
 
 	/**
 	 * Creates an exec: runs a command (unless {@link ExecRequest#autorun()} is {@code false}).
 	 * @param request what to run
 	 * @return the exec
 	 */
-	ExecItem create(ExecRequest request);
+	public ExecItem create(ExecRequest request) {
+		return Objects.requireNonNull(this.reactive.create(request).block());
+	}
 
 	/**
 	 * Gets an exec.
 	 * @param id the exec id
 	 * @return the exec
 	 */
-	ExecItem get(String id);
+	public ExecItem get(String id) {
+		return Objects.requireNonNull(this.reactive.get(id).block());
+	}
 
 	/**
 	 * Starts a stopped exec by setting its status to {@code running}.
 	 * @param id the exec id
 	 * @return the exec
 	 */
-	ExecItem resume(String id);
+	public ExecItem resume(String id) {
+		return Objects.requireNonNull(this.reactive.resume(id).block());
+	}
 
 	/**
 	 * Deletes an exec, killing its process if it still runs.
 	 * @param id the exec id
 	 */
-	void delete(String id);
+	public void delete(String id) {
+		this.reactive.delete(id).block();
+	}
 
 	/**
 	 * Returns the output an exec has produced so far, in one request.
 	 * @param id the exec id
 	 * @return the output messages
 	 */
-	List<ExecOutput> getOutput(String id);
+	public List<ExecOutput> getOutput(String id) {
+		return getOutput(id, null);
+	}
 
 	/**
 	 * Returns the output an exec has produced after a sequence number, in one request.
@@ -67,14 +91,18 @@ public interface SandboxExecs {
 	 * @param lastSequence return only messages after this sequence number, or {@code null} for all
 	 * @return the output messages
 	 */
-	List<ExecOutput> getOutput(String id, @Nullable Integer lastSequence);
+	public List<ExecOutput> getOutput(String id, @Nullable Integer lastSequence) {
+		return Objects.requireNonNull(this.reactive.getOutput(id, lastSequence).collectList().block());
+	}
 
 	/**
 	 * Streams an exec's output from its beginning, resuming after dropped connections.
 	 * @param id the exec id
 	 * @return the output messages, ending with the exit message; close it when done
 	 */
-	StreamResponse<ExecOutput> streamOutput(String id);
+	public StreamResponse<ExecOutput> streamOutput(String id) {
+		return streamOutput(id, null);
+	}
 
 	/**
 	 * Streams an exec's output after a sequence number, resuming after dropped connections; see
@@ -83,7 +111,9 @@ public interface SandboxExecs {
 	 * @param lastSequence start after this sequence number, or {@code null} for the beginning
 	 * @return the output messages, ending with the exit message; close it when done
 	 */
-	StreamResponse<ExecOutput> streamOutput(String id, @Nullable Integer lastSequence);
+	public StreamResponse<ExecOutput> streamOutput(String id, @Nullable Integer lastSequence) {
+		return StreamResponse.of(this.reactive.streamOutput(id, lastSequence));
+	}
 
 	/**
 	 * Sends input to an interactive exec.
@@ -91,7 +121,9 @@ public interface SandboxExecs {
 	 * @param data the input, sent as is
 	 * @return the exec
 	 */
-	ExecItem sendStdin(String id, String data);
+	public ExecItem sendStdin(String id, String data) {
+		return Objects.requireNonNull(this.reactive.sendStdin(id, data).block());
+	}
 
 	/**
 	 * Resizes the pseudo-terminal of a PTY exec.
@@ -100,13 +132,17 @@ public interface SandboxExecs {
 	 * @param rows the number of rows
 	 * @return the exec
 	 */
-	ExecItem resize(String id, int cols, int rows);
+	public ExecItem resize(String id, int cols, int rows) {
+		return Objects.requireNonNull(this.reactive.resize(id, cols, rows).block());
+	}
 
 	/**
 	 * Streams the list of execs: the whole list on connect, then after each change.
 	 * @return each version of the list; close it when done
 	 */
-	StreamResponse<List<ExecItem>> streamList();
+	public StreamResponse<List<ExecItem>> streamList() {
+		return StreamResponse.of(this.reactive.streamList());
+	}
 
 	/**
 	 * Runs a command to completion with a timeout of 10 minutes.
@@ -114,7 +150,9 @@ public interface SandboxExecs {
 	 * @return the exit code and output
 	 * @throws ExecTimeoutException when the command did not exit in time (the exec is deleted)
 	 */
-	ExecResult run(ExecRequest request);
+	public ExecResult run(ExecRequest request) {
+		return Objects.requireNonNull(this.reactive.run(request).block());
+	}
 
 	/**
 	 * Runs a command to completion; see {@link ReactiveSandboxExecs#run(ExecRequest, Duration)}.
@@ -123,12 +161,16 @@ public interface SandboxExecs {
 	 * @return the exit code and output
 	 * @throws ExecTimeoutException when the command did not exit in time (the exec is deleted)
 	 */
-	ExecResult run(ExecRequest request, Duration timeout);
+	public ExecResult run(ExecRequest request, Duration timeout) {
+		return Objects.requireNonNull(this.reactive.run(request, timeout).block());
+	}
 
 	/**
 	 * Returns the reactive view of this namespace.
 	 * @return the reactive namespace
 	 */
-	ReactiveSandboxExecs reactive();
+	public ReactiveSandboxExecs reactive() {
+		return this.reactive;
+	}
 
 }

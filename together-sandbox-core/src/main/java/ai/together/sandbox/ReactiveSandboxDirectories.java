@@ -1,11 +1,10 @@
-package ai.together.sandbox.internal.agent;
+package ai.together.sandbox;
 
 import java.util.List;
 import java.util.Objects;
 
 import ai.together.sandbox.files.FileInfo;
-import ai.together.sandbox.files.ReactiveSandboxDirectories;
-import ai.together.sandbox.files.ReactiveSandboxFiles;
+import ai.together.sandbox.internal.agent.AgentConnection;
 import ai.together.sandbox.internal.http.ApiCall;
 import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.internal.util.PathEncoder;
@@ -17,44 +16,58 @@ import reactor.core.publisher.Mono;
 import org.springframework.http.HttpMethod;
 
 /**
- * The client's {@link ReactiveSandboxDirectories}: checks the arguments, then builds each call and
- * hands it to the transport.
+ * Directory operations of a connected sandbox, in the reactive style:
+ * {@code sandbox.directories()}. Nothing is sent until a returned publisher is subscribed to;
+ * every call is retried according to the client's {@code RetryConfig}, under the operation
+ * names {@code directories.list}, {@code directories.create} and {@code directories.delete}.
+ * Paths are sent as {@link ReactiveSandboxFiles} describes.
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
  */
-public final class DefaultReactiveSandboxDirectories implements ReactiveSandboxDirectories {
+public final class ReactiveSandboxDirectories {
 
 	private final AgentConnection agent;
 
-	/**
-	 * Creates the namespace; applications get it from the sandbox.
-	 * @param agent the sandbox's agent connection
-	 */
-	public DefaultReactiveSandboxDirectories(AgentConnection agent) {
+	ReactiveSandboxDirectories(AgentConnection agent) {
 		this.agent = Objects.requireNonNull(agent, "agent");
 	}
 
-	@Override
+	/**
+	 * Lists the entries of a directory.
+	 * @param path the directory path ({@code /} for the root)
+	 * @return the entries
+	 */
 	public Flux<FileInfo> list(String path) {
 		Args.path(path, "path");
-		ApiCall call = this.agent.call("directories.list", DefaultReactiveSandboxFiles.pathContext(path), HttpMethod.GET,
+		ApiCall call = this.agent.call("directories.list", ReactiveSandboxFiles.pathContext(path), HttpMethod.GET,
 				directoryPath(path));
 		return this.agent.transport()
 			.call(call, DirectoryListing.class)
 			.flatMapIterable((listing) -> (listing.files() != null) ? listing.files() : List.of());
 	}
 
-	@Override
+	/**
+	 * Creates a directory.
+	 * @param path the directory path
+	 * @return completion
+	 */
 	public Mono<Void> create(String path) {
 		Args.path(path, "path");
 		return this.agent.transport()
-			.call(this.agent.call("directories.create", DefaultReactiveSandboxFiles.pathContext(path), HttpMethod.POST,
+			.call(this.agent.call("directories.create", ReactiveSandboxFiles.pathContext(path), HttpMethod.POST,
 					directoryPath(path)));
 	}
 
-	@Override
+	/**
+	 * Deletes a directory with everything in it.
+	 * @param path the directory path
+	 * @return completion
+	 */
 	public Mono<Void> delete(String path) {
 		Args.path(path, "path");
 		return this.agent.transport()
-			.call(this.agent.call("directories.delete", DefaultReactiveSandboxFiles.pathContext(path), HttpMethod.DELETE,
+			.call(this.agent.call("directories.delete", ReactiveSandboxFiles.pathContext(path), HttpMethod.DELETE,
 					directoryPath(path)));
 	}
 

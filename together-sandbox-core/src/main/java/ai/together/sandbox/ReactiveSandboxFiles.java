@@ -1,0 +1,224 @@
+package ai.together.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import ai.together.sandbox.errors.TogetherSandboxException;
+import ai.together.sandbox.files.FileContent;
+import ai.together.sandbox.files.FileInfo;
+import ai.together.sandbox.files.WatchEvent;
+import ai.together.sandbox.files.WatchEventType;
+import ai.together.sandbox.internal.agent.AgentConnection;
+import ai.together.sandbox.internal.agent.AgentStreams;
+import ai.together.sandbox.internal.http.ApiCall;
+import ai.together.sandbox.internal.json.Json;
+import ai.together.sandbox.internal.util.Args;
+import ai.together.sandbox.internal.util.PathEncoder;
+import ai.together.sandbox.internal.util.Repr;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JavaType;
+
+import org.springframework.http.HttpMethod;
+
+/**
+ * File operations of a connected sandbox, in the reactive style: {@code sandbox.files()}.
+ * Nothing is sent until a returned publisher is subscribed to. Every call but {@link #watch} is
+ * retried according to the client's {@code RetryConfig}, under the operation names
+ * {@code files.read}, {@code files.create}, {@code files.delete}, {@code files.move},
+ * {@code files.copy} and {@code files.stat}.
+ * <p>
+ * Content crosses the wire whole in one request or response, with no size limit of the client's
+ * own (files of 64 MiB and more round-trip); it is held in memory.
+ * <p>
+ * Paths are VM paths such as {@code /src/main.py}, sent as the API expects them (PROTOCOL.md
+ * §3.1): every non-streaming call percent-encodes the whole path as one URL segment
+ * ({@code /api/v1/files/%2Fsrc%2Fmain.py}); {@code watch} appends the path after
+ * {@code /stream/directories/watcher/} keeping its {@code /} (so an absolute path gives
+ * {@code watcher//src}) and percent-encodes every other character outside
+ * {@code A-Z a-z 0-9 _ . - ~}, so that spaces, {@code %}, {@code #}, {@code ?} and non-ASCII
+ * letters still form a valid URL.
+ *
+ * @author together-sandbox-java
+ * @since 0.1.0
+ */
+public final class ReactiveSandboxFiles {
+
+	private static final String OCTET_STREAM = "application/octet-stream";
+
+	private static final JavaType WATCH_EVENT = Json.mapper().constructType(WatchEvent.class);
+
+	private final AgentConnection agent;
+
+	private final AgentStreams streams;
+
+	ReactiveSandboxFiles(AgentConnection agent, AgentStreams streams) {
+		this.agent = Objects.requireNonNull(agent, "agent");
+		this.streams = Objects.requireNonNull(streams, "streams");
+	}
+
+	/**
+	 * Reads a file and returns its content exactly as the agent sends it, like the Python SDK:
+	 * the text for a UTF-8 file, the Base64 form for any other (see {@link #readContent} to learn
+	 * which, or {@link #readBytes} for the bytes).
+	 * @param path the file path, for example {@code /src/main.py}
+	 * @return the content string
+	 */
+	public Mono<String> read(String path) {
+		return readContent(path).map(FileContent::content);
+	}
+
+	/**
+	 * Reads a file and decodes its content into the file's bytes, whatever encoding the agent
+	 * chose.
+	 * @param path the file path
+	 * @return the bytes of the file
+	 */
+	public Mono<byte[]> readBytes(String path) {
+		return readContent(path).map(FileContent::bytes);
+	}
+
+	/**
+	 * Reads a file and returns its content with the encoding the agent chose.
+	 * @param path the file path
+	 * @return the content and its encoding
+	 */
+	public Mono<FileContent> readContent(String path) {
+		Args.path(path, "path");
+		ApiCall call = this.agent.call("files.read", pathContext(path), HttpMethod.GET, filePath(path));
+		return this.agent.transport().call(call, FileContent.class);
+	}
+
+	/**
+	 * Creates or overwrites a file with text, sent as UTF-8.
+	 * @param path the file path
+	 * @param content the text (may be empty)
+	 * @return the file as the agent echoes it; its {@link FileContent#content() content} is what
+	 * the Python SDK's {@code files.create} returns
+	 */
+	public Mono<FileContent> create(String path, String content) {
+		Args.notNull(content, "content");
+		return create(path, content.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Creates or overwrites a file with bytes, sent unchanged as
+	 * {@code application/octet-stream}.
+	 * @param path the file path
+	 * @param content the bytes (may be empty; not copied, so do not change them before the call
+	 * completes)
+	 * @return the file as the agent echoes it
+	 */
+	public Mono<FileContent> create(String path, byte[] content) {
+		Args.path(path, "path");
+		Args.notNull(content, "content");
+		ApiCall call = this.agent.call("files.create", pathContext(path), HttpMethod.POST, filePath(path))
+			.withBody(content, OCTET_STREAM);
+		return this.agent.transport().call(call, FileContent.class);
+	}
+
+	/**
+	 * Deletes a file.
+	 * @param path the file path
+	 * @return completion
+	 */
+	public Mono<Void> delete(String path) {
+		Args.path(path, "path");
+		return this.agent.transport()
+			.call(this.agent.call("files.delete", pathContext(path), HttpMethod.DELETE, filePath(path)));
+	}
+
+	/**
+	 * Moves (renames) a file.
+	 * @param from the current path
+	 * @param to the new path
+	 * @return completion
+	 */
+	public Mono<Void> move(String from, String to) {
+		return action("files.move", "move", from, to);
+	}
+
+	/**
+	 * Copies a file.
+	 * @param from the path to copy
+	 * @param to the path of the copy
+	 * @return completion
+	 */
+	public Mono<Void> copy(String from, String to) {
+		return action("files.copy", "copy", from, to);
+	}
+
+	/**
+	 * Returns a file's or directory's metadata.
+	 * @param path the path
+	 * @return the metadata
+	 */
+	public Mono<FileInfo> stat(String path) {
+		Args.path(path, "path");
+		ApiCall call = this.agent.call("files.stat", pathContext(path), HttpMethod.GET,
+				"/api/v1/file_stat/" + PathEncoder.segment(path));
+		return this.agent.transport().call(call, FileInfo.class);
+	}
+
+	/**
+	 * Watches a directory, not recursively, with no ignore patterns.
+	 * @param path the directory path
+	 * @return the events; see {@link #watch(String, Boolean, List)}
+	 */
+	public Flux<WatchEvent> watch(String path) {
+		return watch(path, null, null);
+	}
+
+	/**
+	 * Watches a directory for changes over server-sent events. The first event is usually
+	 * {@link WatchEventType#CONNECTED}. The stream runs until cancelled, until the server closes
+	 * it, or until the sandbox is closed; it is not retried and has no timeout. Cancelling it
+	 * closes its connection. An error status fails it with an {@code HttpException}, a malformed
+	 * event with a {@link TogetherSandboxException}.
+	 * @param path the directory path (sent after {@code /watcher/} with its slashes, see the
+	 * class documentation)
+	 * @param recursive whether to watch subdirectories too, or {@code null} to leave it to the
+	 * agent (not sent)
+	 * @param ignorePatterns glob patterns of paths to ignore, or {@code null} for none (each is
+	 * sent as one {@code ignorePatterns} query parameter)
+	 * @return the events
+	 */
+	public Flux<WatchEvent> watch(String path, @Nullable Boolean recursive, @Nullable List<String> ignorePatterns) {
+		Args.path(path, "path");
+		StringBuilder uri = new StringBuilder("/api/v1/stream/directories/watcher/").append(PathEncoder.path(path));
+		char separator = '?';
+		if (recursive != null) {
+			uri.append(separator).append("recursive=").append(recursive);
+			separator = '&';
+		}
+		if (ignorePatterns != null) {
+			for (int i = 0; i < ignorePatterns.size(); i++) {
+				String pattern = Args.notNull(ignorePatterns.get(i), "ignorePatterns[" + i + "]");
+				uri.append(separator).append("ignorePatterns=").append(PathEncoder.query(pattern));
+				separator = '&';
+			}
+		}
+		return this.streams.open("files.watch", pathContext(path), uri.toString(), WATCH_EVENT);
+	}
+
+	private Mono<Void> action(String operation, String action, String from, String to) {
+		Args.path(from, "from");
+		Args.path(to, "to");
+		String context = "from " + Repr.quote(from) + " to " + Repr.quote(to);
+		ApiCall call = this.agent.call(operation, context, HttpMethod.PATCH, filePath(from))
+			.withJson(Map.of("action", action, "destination", to));
+		return this.agent.transport().call(call);
+	}
+
+	private static String filePath(String path) {
+		return "/api/v1/files/" + PathEncoder.segment(path);
+	}
+
+	static String pathContext(String path) {
+		return Repr.context("path", path);
+	}
+
+}
