@@ -2,6 +2,7 @@ package ai.together.sandbox;
 
 import java.util.Objects;
 
+import ai.together.sandbox.internal.util.Blocking;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 import org.jspecify.annotations.Nullable;
 
@@ -62,7 +63,7 @@ public final class Sandbox implements AutoCloseable {
 	 * @return the connected sandbox
 	 */
 	public static Sandbox start(String sandboxId, @Nullable String apiKey, @Nullable String baseUrl) {
-		return Objects.requireNonNull(ReactiveSandbox.start(sandboxId, apiKey, baseUrl).block()).blocking();
+		return Blocking.value(ReactiveSandbox.start(sandboxId, apiKey, baseUrl)).blocking();
 	}
 
 	/**
@@ -83,7 +84,7 @@ public final class Sandbox implements AutoCloseable {
 	 * @return the settled sandbox
 	 */
 	public static SandboxInfo hibernate(String sandboxId, @Nullable String apiKey, @Nullable String baseUrl) {
-		return Objects.requireNonNull(ReactiveSandbox.hibernate(sandboxId, apiKey, baseUrl).block());
+		return Blocking.value(ReactiveSandbox.hibernate(sandboxId, apiKey, baseUrl));
 	}
 
 	/**
@@ -104,7 +105,7 @@ public final class Sandbox implements AutoCloseable {
 	 * @return the settled sandbox
 	 */
 	public static SandboxInfo shutdown(String sandboxId, @Nullable String apiKey, @Nullable String baseUrl) {
-		return Objects.requireNonNull(ReactiveSandbox.shutdown(sandboxId, apiKey, baseUrl).block());
+		return Blocking.value(ReactiveSandbox.shutdown(sandboxId, apiKey, baseUrl));
 	}
 
 	/**
@@ -129,7 +130,7 @@ public final class Sandbox implements AutoCloseable {
 	 * @return the settled sandbox
 	 */
 	public SandboxInfo hibernate() {
-		return Objects.requireNonNull(this.reactive.hibernate().block());
+		return Blocking.value(this.reactive.hibernate());
 	}
 
 	/**
@@ -137,7 +138,7 @@ public final class Sandbox implements AutoCloseable {
 	 * @return the settled sandbox
 	 */
 	public SandboxInfo shutdown() {
-		return Objects.requireNonNull(this.reactive.shutdown().block());
+		return Blocking.value(this.reactive.shutdown());
 	}
 
 	/**

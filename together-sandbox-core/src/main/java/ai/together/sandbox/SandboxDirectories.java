@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 import ai.together.sandbox.files.FileInfo;
+import ai.together.sandbox.internal.util.Blocking;
 
 /**
  * Directory operations of a connected sandbox, in the blocking style:
@@ -26,7 +27,7 @@ public final class SandboxDirectories {
 	 * @return the entries
 	 */
 	public List<FileInfo> list(String path) {
-		return Objects.requireNonNull(this.reactive.list(path).collectList().block());
+		return Blocking.value(this.reactive.list(path).collectList());
 	}
 
 	/**
@@ -34,7 +35,7 @@ public final class SandboxDirectories {
 	 * @param path the directory path
 	 */
 	public void create(String path) {
-		this.reactive.create(path).block();
+		Blocking.await(this.reactive.create(path));
 	}
 
 	/**
@@ -42,7 +43,7 @@ public final class SandboxDirectories {
 	 * @param path the directory path
 	 */
 	public void delete(String path) {
-		this.reactive.delete(path).block();
+		Blocking.await(this.reactive.delete(path));
 	}
 
 	/**

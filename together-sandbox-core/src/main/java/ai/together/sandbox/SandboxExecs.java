@@ -10,6 +10,7 @@ import ai.together.sandbox.execs.ExecOutput;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.execs.ExecResult;
 import ai.together.sandbox.execs.ExecTimeoutException;
+import ai.together.sandbox.internal.util.Blocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,7 +39,7 @@ public final class SandboxExecs {
 	 * @return the execs
 	 */
 	public List<ExecItem> list() {
-		return Objects.requireNonNull(this.reactive.list().collectList().block());
+		return Blocking.value(this.reactive.list().collectList());
 	}
 
 	/**
@@ -47,7 +48,7 @@ public final class SandboxExecs {
 	 * @return the exec
 	 */
 	public ExecItem create(ExecRequest request) {
-		return Objects.requireNonNull(this.reactive.create(request).block());
+		return Blocking.value(this.reactive.create(request));
 	}
 
 	/**
@@ -56,7 +57,7 @@ public final class SandboxExecs {
 	 * @return the exec
 	 */
 	public ExecItem get(String id) {
-		return Objects.requireNonNull(this.reactive.get(id).block());
+		return Blocking.value(this.reactive.get(id));
 	}
 
 	/**
@@ -65,7 +66,7 @@ public final class SandboxExecs {
 	 * @return the exec
 	 */
 	public ExecItem resume(String id) {
-		return Objects.requireNonNull(this.reactive.resume(id).block());
+		return Blocking.value(this.reactive.resume(id));
 	}
 
 	/**
@@ -73,7 +74,7 @@ public final class SandboxExecs {
 	 * @param id the exec id
 	 */
 	public void delete(String id) {
-		this.reactive.delete(id).block();
+		Blocking.await(this.reactive.delete(id));
 	}
 
 	/**
@@ -92,7 +93,7 @@ public final class SandboxExecs {
 	 * @return the output messages
 	 */
 	public List<ExecOutput> getOutput(String id, @Nullable Integer lastSequence) {
-		return Objects.requireNonNull(this.reactive.getOutput(id, lastSequence).collectList().block());
+		return Blocking.value(this.reactive.getOutput(id, lastSequence).collectList());
 	}
 
 	/**
@@ -122,7 +123,7 @@ public final class SandboxExecs {
 	 * @return the exec
 	 */
 	public ExecItem sendStdin(String id, String data) {
-		return Objects.requireNonNull(this.reactive.sendStdin(id, data).block());
+		return Blocking.value(this.reactive.sendStdin(id, data));
 	}
 
 	/**
@@ -133,7 +134,7 @@ public final class SandboxExecs {
 	 * @return the exec
 	 */
 	public ExecItem resize(String id, int cols, int rows) {
-		return Objects.requireNonNull(this.reactive.resize(id, cols, rows).block());
+		return Blocking.value(this.reactive.resize(id, cols, rows));
 	}
 
 	/**
@@ -151,7 +152,7 @@ public final class SandboxExecs {
 	 * @throws ExecTimeoutException when the command did not exit in time (the exec is deleted)
 	 */
 	public ExecResult run(ExecRequest request) {
-		return Objects.requireNonNull(this.reactive.run(request).block());
+		return Blocking.value(this.reactive.run(request));
 	}
 
 	/**
@@ -162,7 +163,7 @@ public final class SandboxExecs {
 	 * @throws ExecTimeoutException when the command did not exit in time (the exec is deleted)
 	 */
 	public ExecResult run(ExecRequest request, Duration timeout) {
-		return Objects.requireNonNull(this.reactive.run(request, timeout).block());
+		return Blocking.value(this.reactive.run(request, timeout));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.files.FileContent;
 import ai.together.sandbox.files.FileInfo;
 import ai.together.sandbox.files.WatchEvent;
+import ai.together.sandbox.internal.util.Blocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +32,7 @@ public final class SandboxFiles {
 	 * @return the content string
 	 */
 	public String read(String path) {
-		return Objects.requireNonNull(this.reactive.read(path).block());
+		return Blocking.value(this.reactive.read(path));
 	}
 
 	/**
@@ -40,7 +41,7 @@ public final class SandboxFiles {
 	 * @return the bytes of the file
 	 */
 	public byte[] readBytes(String path) {
-		return Objects.requireNonNull(this.reactive.readBytes(path).block());
+		return Blocking.value(this.reactive.readBytes(path));
 	}
 
 	/**
@@ -49,7 +50,7 @@ public final class SandboxFiles {
 	 * @return the content and its encoding
 	 */
 	public FileContent readContent(String path) {
-		return Objects.requireNonNull(this.reactive.readContent(path).block());
+		return Blocking.value(this.reactive.readContent(path));
 	}
 
 	/**
@@ -59,7 +60,7 @@ public final class SandboxFiles {
 	 * @return the file as the agent echoes it
 	 */
 	public FileContent create(String path, String content) {
-		return Objects.requireNonNull(this.reactive.create(path, content).block());
+		return Blocking.value(this.reactive.create(path, content));
 	}
 
 	/**
@@ -69,7 +70,7 @@ public final class SandboxFiles {
 	 * @return the file as the agent echoes it
 	 */
 	public FileContent create(String path, byte[] content) {
-		return Objects.requireNonNull(this.reactive.create(path, content).block());
+		return Blocking.value(this.reactive.create(path, content));
 	}
 
 	/**
@@ -77,7 +78,7 @@ public final class SandboxFiles {
 	 * @param path the file path
 	 */
 	public void delete(String path) {
-		this.reactive.delete(path).block();
+		Blocking.await(this.reactive.delete(path));
 	}
 
 	/**
@@ -86,7 +87,7 @@ public final class SandboxFiles {
 	 * @param to the new path
 	 */
 	public void move(String from, String to) {
-		this.reactive.move(from, to).block();
+		Blocking.await(this.reactive.move(from, to));
 	}
 
 	/**
@@ -95,7 +96,7 @@ public final class SandboxFiles {
 	 * @param to the path of the copy
 	 */
 	public void copy(String from, String to) {
-		this.reactive.copy(from, to).block();
+		Blocking.await(this.reactive.copy(from, to));
 	}
 
 	/**
@@ -104,7 +105,7 @@ public final class SandboxFiles {
 	 * @return the metadata
 	 */
 	public FileInfo stat(String path) {
-		return Objects.requireNonNull(this.reactive.stat(path).block());
+		return Blocking.value(this.reactive.stat(path));
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.internal.util.Blocking;
 import ai.together.sandbox.ports.PortInfo;
 
 /**
@@ -26,7 +27,7 @@ public final class SandboxPorts {
 	 * @return the ports
 	 */
 	public List<PortInfo> list() {
-		return Objects.requireNonNull(this.reactive.list().collectList().block());
+		return Blocking.value(this.reactive.list().collectList());
 	}
 
 	/**

@@ -3,6 +3,7 @@ package ai.together.sandbox;
 import java.util.List;
 import java.util.Objects;
 
+import ai.together.sandbox.internal.util.Blocking;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.sandboxes.SandboxInfo;
 
@@ -28,7 +29,7 @@ public final class Sandboxes {
 	 * @return the created sandbox (status {@code created})
 	 */
 	public SandboxInfo create(CreateSandboxRequest request) {
-		return Objects.requireNonNull(this.reactive.create(request).block());
+		return Blocking.value(this.reactive.create(request));
 	}
 
 	/**
@@ -37,7 +38,7 @@ public final class Sandboxes {
 	 * @return the connected sandbox
 	 */
 	public Sandbox start(String sandboxId) {
-		return Objects.requireNonNull(this.reactive.start(sandboxId).block()).blocking();
+		return Blocking.value(this.reactive.start(sandboxId)).blocking();
 	}
 
 	/**
@@ -47,7 +48,7 @@ public final class Sandboxes {
 	 * @return the connected sandbox
 	 */
 	public Sandbox start(String sandboxId, int versionNumber) {
-		return Objects.requireNonNull(this.reactive.start(sandboxId, versionNumber).block()).blocking();
+		return Blocking.value(this.reactive.start(sandboxId, versionNumber)).blocking();
 	}
 
 	/**
@@ -60,7 +61,7 @@ public final class Sandboxes {
 	 * running or has no agent connection details: start it with {@link #start(String)}
 	 */
 	public Sandbox connect(String sandboxId) {
-		return Objects.requireNonNull(this.reactive.connect(sandboxId).block()).blocking();
+		return Blocking.value(this.reactive.connect(sandboxId)).blocking();
 	}
 
 	/**
@@ -81,7 +82,7 @@ public final class Sandboxes {
 	 * @return the settled sandbox
 	 */
 	public SandboxInfo hibernate(String sandboxId) {
-		return Objects.requireNonNull(this.reactive.hibernate(sandboxId).block());
+		return Blocking.value(this.reactive.hibernate(sandboxId));
 	}
 
 	/**
@@ -90,7 +91,7 @@ public final class Sandboxes {
 	 * @return the settled sandbox
 	 */
 	public SandboxInfo shutdown(String sandboxId) {
-		return Objects.requireNonNull(this.reactive.shutdown(sandboxId).block());
+		return Blocking.value(this.reactive.shutdown(sandboxId));
 	}
 
 	/**
@@ -99,7 +100,7 @@ public final class Sandboxes {
 	 * @return the sandbox
 	 */
 	public SandboxInfo get(String sandboxId) {
-		return Objects.requireNonNull(this.reactive.get(sandboxId).block());
+		return Blocking.value(this.reactive.get(sandboxId));
 	}
 
 	/**
@@ -107,7 +108,7 @@ public final class Sandboxes {
 	 * @return the sandboxes
 	 */
 	public List<SandboxInfo> list() {
-		return Objects.requireNonNull(this.reactive.list().collectList().block());
+		return Blocking.value(this.reactive.list().collectList());
 	}
 
 	/**
@@ -115,7 +116,7 @@ public final class Sandboxes {
 	 * @param sandboxId the sandbox id
 	 */
 	public void delete(String sandboxId) {
-		this.reactive.delete(sandboxId).block();
+		Blocking.await(this.reactive.delete(sandboxId));
 	}
 
 	/**

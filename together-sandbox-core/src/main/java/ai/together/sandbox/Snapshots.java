@@ -3,6 +3,7 @@ package ai.together.sandbox;
 import java.util.List;
 import java.util.Objects;
 
+import ai.together.sandbox.internal.util.Blocking;
 import ai.together.sandbox.snapshots.ContainerRegistryCredential;
 import ai.together.sandbox.snapshots.ContextSnapshotParams;
 import ai.together.sandbox.snapshots.CreateSnapshotResult;
@@ -39,7 +40,7 @@ public final class Snapshots {
 	 * @return the snapshot id and alias
 	 */
 	public CreateSnapshotResult create(ImageSnapshotParams params) {
-		return Objects.requireNonNull(this.reactive.create(params).block());
+		return Blocking.value(this.reactive.create(params));
 	}
 
 	/**
@@ -50,7 +51,7 @@ public final class Snapshots {
 	 * @throws SnapshotBuildException when the build fails
 	 */
 	public CreateSnapshotResult create(ContextSnapshotParams params) {
-		return Objects.requireNonNull(this.reactive.create(params).block());
+		return Blocking.value(this.reactive.create(params));
 	}
 
 	/**
@@ -59,7 +60,7 @@ public final class Snapshots {
 	 * @param alias the alias ({@code tag} or {@code namespace@tag})
 	 */
 	public void alias(String snapshotId, String alias) {
-		this.reactive.alias(snapshotId, alias).block();
+		Blocking.await(this.reactive.alias(snapshotId, alias));
 	}
 
 	/**
@@ -68,7 +69,7 @@ public final class Snapshots {
 	 * @return the snapshot
 	 */
 	public SnapshotInfo getById(String snapshotId) {
-		return Objects.requireNonNull(this.reactive.getById(snapshotId).block());
+		return Blocking.value(this.reactive.getById(snapshotId));
 	}
 
 	/**
@@ -77,7 +78,7 @@ public final class Snapshots {
 	 * @return the snapshot
 	 */
 	public SnapshotInfo getByAlias(String alias) {
-		return Objects.requireNonNull(this.reactive.getByAlias(alias).block());
+		return Blocking.value(this.reactive.getByAlias(alias));
 	}
 
 	/**
@@ -85,7 +86,7 @@ public final class Snapshots {
 	 * @return the snapshots
 	 */
 	public List<SnapshotInfo> list() {
-		return Objects.requireNonNull(this.reactive.list().collectList().block());
+		return Blocking.value(this.reactive.list().collectList());
 	}
 
 	/**
@@ -93,7 +94,7 @@ public final class Snapshots {
 	 * @param snapshotId the snapshot id (a UUID)
 	 */
 	public void deleteById(String snapshotId) {
-		this.reactive.deleteById(snapshotId).block();
+		Blocking.await(this.reactive.deleteById(snapshotId));
 	}
 
 	/**
@@ -101,7 +102,7 @@ public final class Snapshots {
 	 * @param alias the alias
 	 */
 	public void deleteByAlias(String alias) {
-		this.reactive.deleteByAlias(alias).block();
+		Blocking.await(this.reactive.deleteByAlias(alias));
 	}
 
 	/**
@@ -109,7 +110,7 @@ public final class Snapshots {
 	 * @return the credential
 	 */
 	public ContainerRegistryCredential issueRegistryCredential() {
-		return Objects.requireNonNull(this.reactive.issueRegistryCredential().block());
+		return Blocking.value(this.reactive.issueRegistryCredential());
 	}
 
 	/**

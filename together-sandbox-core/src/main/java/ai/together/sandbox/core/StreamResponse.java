@@ -12,6 +12,7 @@ import java.util.stream.StreamSupport;
 
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.TogetherSandboxException;
+import ai.together.sandbox.internal.util.Blocking;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -34,6 +35,8 @@ import reactor.core.publisher.Flux;
  * <p>
  * An error of the underlying stream (for example an {@link HttpException}) is thrown from the
  * iterator's {@code hasNext()}/{@code next()}, or from the terminal operation of the stream.
+ * Like every wait of the blocking client, iterating fails at once with an
+ * {@link IllegalStateException} on a non-blocking (Reactor) thread.
  *
  * @param <T> the element type
  * @author together-sandbox-java
@@ -88,6 +91,7 @@ public final class StreamResponse<T> implements AutoCloseable, Iterable<T> {
 	 */
 	@Override
 	public Iterator<T> iterator() {
+		Blocking.refuseNonBlockingThread();
 		if (this.closed) {
 			throw new IllegalStateException("This StreamResponse is closed");
 		}
@@ -197,7 +201,12 @@ public final class StreamResponse<T> implements AutoCloseable, Iterable<T> {
 			}
 			Object item;
 			try {
-				item = this.queue.take();
+				Object ready = this.queue.poll();
+				if (ready == null) {
+					// Waiting on an event loop would never end when the next element needs it.
+					Blocking.refuseNonBlockingThread();
+				}
+				item = (ready != null) ? ready : this.queue.take();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
