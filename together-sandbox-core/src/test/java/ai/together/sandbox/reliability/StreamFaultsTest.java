@@ -88,15 +88,70 @@ class StreamFaultsTest {
 	}
 
 	@Test
-	void aBodyEndingInTheMiddleOfAnEventIsAMalformedEventNotAHalfDelivery() {
+	void aBodyEndingInTheMiddleOfAnEventDiscardsItAndCompletesAListStreamAsAServerCloseDoes() {
 		ReactiveSandbox sandbox = connect((request, response) -> sse(response)
 			.sendString(Flux.just(events(EXECS_JSON), "data: {\"execs\":[{\"id\":\"e1\",\"comm")));
 
 		StepVerifier.create(sandbox.execs().streamList())
 			.expectNextCount(1)
-			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(TogetherSandboxException.class)
-				.hasMessageStartingWith("execs.streamList: received a malformed event, the stream was closed"))
+			.expectComplete()
 			.verify(Duration.ofSeconds(10));
+		assertEveryAgentConnectionClosed();
+	}
+
+	@Test
+	void aWatchEndingInTheMiddleOfAnEventDiscardsItAndCompletes() {
+		ReactiveSandbox sandbox = connect((request, response) -> sse(response).sendString(Flux.just(
+				events("{\"paths\":[],\"type\":\"connected\",\"timestamp\":\"2026-05-12T10:00:00Z\"}"),
+				"data: {\"paths\":[\"/src/a\"],\"type\":\"change\"")));
+
+		StepVerifier.create(sandbox.files().watch("/src"))
+			.expectNextCount(1)
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		assertEveryAgentConnectionClosed();
+	}
+
+	@Test
+	void execOutputEndingCleanlyInTheMiddleOfAnEventResumesFromTheLastSequence() {
+		AtomicInteger connection = new AtomicInteger();
+		ReactiveSandbox sandbox = connect((request, response) -> {
+			if (connection.incrementAndGet() == 1) {
+				// A clean end of the body (no reset), in the middle of the third event.
+				return sse(response).sendString(
+						Flux.just(events(message(1)), events(message(2)), "data: {\"type\":\"stdout\",\"output\":\"thr"));
+			}
+			return sse(response).sendString(Flux.range(3, 4).map((sequence) -> events(message(sequence))));
+		});
+
+		StepVerifier.create(sandbox.execs().streamOutput("exec-1").map(ExecOutput::sequence))
+			.expectNext(1, 2, 3, 4, 5, 6)
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		assertThat(this.fake.server().uris()).containsExactly("/api/v1/stream/execs/exec-1/io",
+				"/api/v1/stream/execs/exec-1/io?lastSequence=2");
+		assertEveryAgentConnectionClosed();
+	}
+
+	@Test
+	void execOutputEndingAfterADataLineWithoutItsBlankLineResumesWithoutDuplicates() {
+		AtomicInteger connection = new AtomicInteger();
+		ReactiveSandbox sandbox = connect((request, response) -> {
+			if (connection.incrementAndGet() == 1) {
+				String third = events(message(3));
+				return sse(response).sendString(Flux.just(events(message(1)), events(message(2)),
+						third.substring(0, third.length() - 1)));
+			}
+			return sse(response).sendString(Flux.range(3, 4).map((sequence) -> events(message(sequence))));
+		});
+
+		StepVerifier.create(sandbox.execs().streamOutput("exec-1").map(ExecOutput::sequence))
+			.expectNext(1, 2, 3, 4, 5, 6)
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		// The unterminated third event is not delivered: the stream resumes after the second.
+		assertThat(this.fake.server().uris()).containsExactly("/api/v1/stream/execs/exec-1/io",
+				"/api/v1/stream/execs/exec-1/io?lastSequence=2");
 		assertEveryAgentConnectionClosed();
 	}
 
