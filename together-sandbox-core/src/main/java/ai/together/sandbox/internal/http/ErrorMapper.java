@@ -100,44 +100,6 @@ public final class ErrorMapper {
 	}
 
 	/**
-	 * Removes a credential from an exception's message and field errors: a server may quote the
-	 * credential it refused ({@code "invalid token 'Bearer …'"}), and exception messages end up
-	 * in logs.
-	 * @param error the exception
-	 * @param secret the credential the call sent
-	 * @return the exception itself when it does not contain the credential, otherwise a copy
-	 * without it (same status, code, cause and stack trace)
-	 */
-	public static HttpException redact(HttpException error, String secret) {
-		if (secret.isEmpty()) {
-			return error;
-		}
-		boolean found = contains(error.getMessage(), secret) || contains(error.code(), secret)
-				|| error.errors().stream().anyMatch((field) -> contains(field.message(), secret)
-						|| contains(field.parameter(), secret) || contains(field.code(), secret));
-		if (!found) {
-			return error;
-		}
-		List<FieldError> errors = error.errors()
-			.stream()
-			.map((field) -> new FieldError(redact(field.parameter(), secret), redact(field.code(), secret),
-					redact(field.message(), secret), field.details()))
-			.toList();
-		HttpException redacted = new HttpException(String.valueOf(redact(error.getMessage(), secret)), error.status(),
-				error.operation(), redact(error.code(), secret), errors, error.retryAfter(), error.getCause());
-		redacted.setStackTrace(error.getStackTrace());
-		return redacted;
-	}
-
-	private static boolean contains(@Nullable String text, String secret) {
-		return text != null && text.contains(secret);
-	}
-
-	private static @Nullable String redact(@Nullable String text, String secret) {
-		return (text != null) ? text.replace(secret, "[REDACTED]") : null;
-	}
-
-	/**
 	 * Formats the context suffix: empty, or a space followed by the context.
 	 * @param context the context, or {@code null}
 	 * @return the suffix
