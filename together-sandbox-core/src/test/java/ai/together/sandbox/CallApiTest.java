@@ -314,8 +314,22 @@ class CallApiTest {
 		server.stubFor(get(GET_PATH).willReturn(aResponse().withStatus(500)
 			.withBody("{\"code\":\"INTERNAL\",\"message\":\"database unavailable\",\"errors\":[]}")));
 		HttpException ex = catchHttp(() -> client(RetryConfig.defaults()).sandboxes().get("abc123"));
-		assertThat(ex).hasMessage("Failed to sandboxes.get for sandbox 'abc123': database unavailable (code: INTERNAL)");
+		assertThat(ex).hasMessage("Failed to sandboxes.get for sandbox 'abc123': database unavailable (code: INTERNAL); failed after 3 attempts");
 		assertThat(ex.status()).isEqualTo(500);
+		assertGets(3);
+	}
+
+	@Test
+	void jsonErrorBodyWithoutMessageCarriesTheServerTextAndTheNumberOfAttempts() {
+		server.stubFor(get(GET_PATH).willReturn(aResponse().withStatus(503)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"upstream overloaded\"}")));
+		HttpException ex = catchHttp(() -> client(RetryConfig.defaults()).sandboxes().get("abc123"));
+		assertThat(ex).hasMessage(
+				"Failed to sandboxes.get for sandbox 'abc123': upstream overloaded (HTTP 503); failed after 3 attempts");
+		assertThat(ex.status()).isEqualTo(503);
+		assertThat(ex.code()).isNull();
+		assertThat(ex.errors()).isEmpty();
 		assertGets(3);
 	}
 
@@ -380,7 +394,8 @@ class CallApiTest {
 			.withHeader("Content-Type", "text/html")
 			.withBody("<html>Service Unavailable</html>")));
 		HttpException ex = catchHttp(() -> client(RetryConfig.defaults()).sandboxes().start("abc123"));
-		assertThat(ex).hasMessage("sandboxes.wait returned no response for sandbox 'abc123' (HTTP 503)");
+		assertThat(ex).hasMessage(
+				"sandboxes.wait returned no response for sandbox 'abc123' (HTTP 503); failed after 3 attempts");
 		assertThat(ex.operation()).isEqualTo("sandboxes.wait");
 		server.verify(1, postRequestedFor(urlEqualTo("/api/v1/sandboxes/abc123/start")));
 		server.verify(3, postRequestedFor(urlEqualTo("/api/v1/sandboxes/abc123/wait")));

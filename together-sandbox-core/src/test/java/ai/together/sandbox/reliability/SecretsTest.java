@@ -56,6 +56,8 @@ class SecretsTest {
 
 	private static final String AGENT_TOKEN = "agt-RELIABILITY-7b2d4e8f55";
 
+	private static final String DERIVED_KEY = "sk-DERIVED-0c6a19e7d3";
+
 	private static final List<String> SECRETS = List.of(API_KEY, AGENT_TOKEN, "5e3f9a1c44", "7b2d4e8f55");
 
 	private static final List<String> DEBUG_LOGGERS = List.of(Logger.ROOT_LOGGER_NAME, "ai.together", "reactor.netty",
@@ -149,6 +151,84 @@ class SecretsTest {
 	}
 
 	@Test
+	void everyCredentialTheClientKnowsIsRedactedFromEveryPartOfEveryError() {
+		TogetherSandbox sdk = client(API_KEY);
+		TogetherSandbox derived = sdk.withOptions((options) -> options.apiKey(DERIVED_KEY));
+		try {
+			// The agent token is learned through the derived client only.
+			Sandbox sandbox = derived.sandboxes().start(FakeSandboxServer.SANDBOX_ID);
+			List<Throwable> errors = new ArrayList<>();
+			// A management error (sent with the API key) quoting the agent token and the derived key.
+			errors.add(catchThrowable(() -> sdk.sandboxes().get("quote1")));
+			// An agent error (sent with the agent token) quoting both API keys.
+			errors.add(catchThrowable(() -> sandbox.files().read("/quote.txt")));
+			// A malformed event quoting the API key, in the message and in the parser's exception.
+			errors.add(catchThrowable(() -> sandbox.execs().streamOutput("quote-exec").stream().count()));
+			assertThat(errors).doesNotContainNull();
+			List<String> texts = new ArrayList<>();
+			for (Throwable error : errors) {
+				texts.addAll(describe(error));
+			}
+			for (String secret : List.of(API_KEY, AGENT_TOKEN, DERIVED_KEY)) {
+				assertThat(texts).as("texts containing %s", secret).noneMatch((text) -> text.contains(secret));
+			}
+			HttpException management = (HttpException) errors.get(0);
+			assertThat(management).hasMessage("Failed to sandboxes.get for sandbox 'quote1': agent token [REDACTED] "
+					+ "leaked by [REDACTED] (code: BAD_[REDACTED])");
+			assertThat(management.status()).isEqualTo(400);
+			assertThat(management.code()).isEqualTo("BAD_[REDACTED]");
+			assertThat(management.errors()).containsExactly(new HttpException.FieldError("token", "LEAKED",
+					"token [REDACTED]", Map.of("seen", Map.of("tokens", List.of("[REDACTED]", "Bearer [REDACTED]"),
+							"count", 2))));
+			assertThat(errors.get(1)).hasMessage("Failed to files.read for path '/quote.txt': keys [REDACTED] and "
+					+ "[REDACTED] are no agent tokens (code: 403)");
+			// A cause quoting a credential is rebuilt: its type is kept in its message.
+			assertThat(errors.get(2)).hasMessageStartingWith("execs.streamOutput for id 'quote-exec': received a "
+					+ "malformed event, the stream was closed: ").hasMessageContaining("[REDACTED]");
+			assertThat(errors.get(2).getCause()).isNotNull()
+				.hasMessageStartingWith("tools.jackson.databind.exc.InvalidFormatException: ")
+				.hasMessageContaining("[REDACTED]");
+			sandbox.close();
+		}
+		finally {
+			derived.close();
+			sdk.close();
+		}
+	}
+
+	@Test
+	void aVeryShortApiKeyIsNotRedactedSoMessagesStayReadable() {
+		try (TogetherSandbox sdk = client("k")) {
+			assertThat(catchThrowable(() -> sdk.sandboxes().get("short1")))
+				.hasMessage("Failed to sandboxes.get for sandbox 'short1': no fallback (code: NOT_FOUND)");
+		}
+	}
+
+	private TogetherSandbox client(String apiKey) {
+		return TogetherSandbox.builder()
+			.apiKey(apiKey)
+			.baseUrl(this.fake.server().baseUrl())
+			.retry(RetryConfig.disabled())
+			.build();
+	}
+
+	/** Every text of an exception: messages, codes and field errors, of it, its causes and suppressed. */
+	private static List<String> describe(Throwable error) {
+		List<String> texts = new ArrayList<>();
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			texts.add(cause.toString());
+			if (cause instanceof HttpException http) {
+				texts.add(http.errors().toString());
+				texts.add(String.valueOf(http.code()));
+			}
+			for (Throwable suppressed : cause.getSuppressed()) {
+				texts.addAll(describe(suppressed));
+			}
+		}
+		return texts;
+	}
+
+	@Test
 	void nothingInTheClientTurnsOnWireOrHeaderLogging() throws IOException {
 		// Reactor Netty's wiretap logs every byte (headers and bodies) at DEBUG, and Spring's
 		// ExchangeFunctions logs headers when request details are enabled: neither may be on.
@@ -176,6 +256,23 @@ class SecretsTest {
 			reactor.netty.http.server.HttpServerResponse response) {
 		String uri = request.uri();
 		String authorization = String.valueOf(request.authorization());
+		if (uri.endsWith("/sandboxes/quote1")) {
+			return AgentResponses.json(response, 400, "{\"code\":\"BAD_" + AGENT_TOKEN + "\",\"message\":\"agent token "
+					+ AGENT_TOKEN + " leaked by " + DERIVED_KEY + "\",\"errors\":[{\"parameter\":\"token\",\"code\":"
+					+ "\"LEAKED\",\"message\":\"token " + AGENT_TOKEN + "\",\"details\":{\"seen\":{\"tokens\":[\""
+					+ AGENT_TOKEN + "\",\"" + authorization + "\"],\"count\":2}}}]}");
+		}
+		if (uri.endsWith("/sandboxes/short1")) {
+			return AgentResponses.json(response, 404, "{\"code\":\"NOT_FOUND\",\"message\":\"no fallback\"}");
+		}
+		if (uri.contains("/files/%2Fquote.txt")) {
+			return AgentResponses.json(response, 403, "{\"code\":403,\"message\":\"keys " + API_KEY + " and "
+					+ DERIVED_KEY + " are no agent tokens\"}");
+		}
+		if (uri.contains("/stream/execs/quote-exec/io")) {
+			return AgentResponses.sse(response).sendString(Mono.just("data: {\"type\":\"stdout\",\"output\":\"x\","
+					+ "\"sequence\":\"" + API_KEY + "\"}\n\n")).then();
+		}
 		if (uri.endsWith("/sandboxes/echo01") || uri.contains("/files/%2Fecho.txt") || uri.endsWith("/execs/echo-exec")) {
 			// A careless server that quotes the credential it refused.
 			return AgentResponses.json(response, 401, "{\"code\":\"UNAUTHORIZED\",\"message\":\"invalid credential '"

@@ -88,16 +88,47 @@ class StreamFaultsTest {
 	}
 
 	@Test
-	void aBodyEndingInTheMiddleOfAnEventIsAMalformedEventNotAHalfDelivery() {
+	void aBodyEndingInTheMiddleOfAnEventDiscardsItAndCompletesAListStreamAsAServerCloseDoes() {
 		ReactiveSandbox sandbox = connect((request, response) -> sse(response)
 			.sendString(Flux.just(events(EXECS_JSON), "data: {\"execs\":[{\"id\":\"e1\",\"comm")));
 
 		StepVerifier.create(sandbox.execs().streamList())
 			.expectNextCount(1)
-			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(TogetherSandboxException.class)
-				.hasMessageStartingWith("execs.streamList: received a malformed event, the stream was closed"))
+			.expectComplete()
 			.verify(Duration.ofSeconds(10));
 		assertEveryAgentConnectionClosed();
+	}
+
+	@Test
+	void aWatchEndingInTheMiddleOfAnEventDiscardsItAndCompletes() {
+		ReactiveSandbox sandbox = connect((request, response) -> sse(response).sendString(Flux.just(
+				events("{\"paths\":[],\"type\":\"connected\",\"timestamp\":\"2026-05-12T10:00:00Z\"}"),
+				"data: {\"paths\":[\"/src/a\"],\"type\":\"change\"")));
+
+		StepVerifier.create(sandbox.files().watch("/src"))
+			.expectNextCount(1)
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		assertEveryAgentConnectionClosed();
+	}
+
+	/**
+	 * A clean end of the body (no reset) in the middle of the third event: inside its data line,
+	 * or after its data line but before its blank line. Either way the unterminated event is
+	 * discarded and the stream resumes after the second.
+	 */
+	@ParameterizedTest
+	@ValueSource(booleans = { false, true })
+	void execOutputEndingCleanlyInTheMiddleOfAnEventResumesFromTheLastSequence(boolean dataLineComplete) {
+		String third = events(message(3));
+		String tail = dataLineComplete ? third.substring(0, third.length() - 1)
+				: "data: {\"type\":\"stdout\",\"output\":\"thr";
+		AtomicInteger connection = new AtomicInteger();
+		ReactiveSandbox sandbox = connect((request, response) -> sse(response)
+			.sendString((connection.incrementAndGet() == 1) ? Flux.just(events(message(1)), events(message(2)), tail)
+					: Flux.range(3, 4).map((sequence) -> events(message(sequence)))));
+
+		assertResumesAfterTheSecondMessage(sandbox);
 	}
 
 	@Test
@@ -114,13 +145,7 @@ class StreamFaultsTest {
 			return sse(response).sendString(Flux.range(3, 4).map((sequence) -> events(message(sequence))));
 		});
 
-		StepVerifier.create(sandbox.execs().streamOutput("exec-1").map(ExecOutput::sequence))
-			.expectNext(1, 2, 3, 4, 5, 6)
-			.expectComplete()
-			.verify(Duration.ofSeconds(10));
-		assertThat(this.fake.server().uris()).containsExactly("/api/v1/stream/execs/exec-1/io",
-				"/api/v1/stream/execs/exec-1/io?lastSequence=2");
-		assertEveryAgentConnectionClosed();
+		assertResumesAfterTheSecondMessage(sandbox);
 	}
 
 	@ParameterizedTest
@@ -308,6 +333,17 @@ class StreamFaultsTest {
 			Thread.currentThread().interrupt();
 			return false;
 		}
+	}
+
+	/** Every message 1 to 6 exactly once, over two connections, the second resuming after 2. */
+	private void assertResumesAfterTheSecondMessage(ReactiveSandbox sandbox) {
+		StepVerifier.create(sandbox.execs().streamOutput("exec-1").map(ExecOutput::sequence))
+			.expectNext(1, 2, 3, 4, 5, 6)
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		assertThat(this.fake.server().uris()).containsExactly("/api/v1/stream/execs/exec-1/io",
+				"/api/v1/stream/execs/exec-1/io?lastSequence=2");
+		assertEveryAgentConnectionClosed();
 	}
 
 	/** Messages 1 to 6 of an exec, the sixth carrying exit code 0. */

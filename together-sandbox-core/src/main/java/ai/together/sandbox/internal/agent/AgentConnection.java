@@ -28,6 +28,8 @@ public record AgentConnection(String sandboxId, String agentUrl, String agentTok
 		Objects.requireNonNull(agentUrl, "agentUrl");
 		Objects.requireNonNull(agentToken, "agentToken");
 		Objects.requireNonNull(transport, "transport");
+		// Also when it was never sent: an error of another connection may quote it.
+		transport.redactor().learn(agentToken);
 	}
 
 	/**

@@ -70,7 +70,9 @@ public final class AgentStreams implements AutoCloseable {
 				.withHeader(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE);
 			HttpTransport transport = this.agent.transport();
 			return SseDecoder.decode(transport.stream(call, transport.streamIdleTimeout()))
-				.map((event) -> this.<T>parse(operation, context, event.data(), type));
+				.map((event) -> this.<T>parse(operation, context, event.data(), type))
+				// A malformed event may quote anything, a credential too (as may its parser's exception).
+				.onErrorMap((error) -> transport.redactor().redact(error));
 		});
 	}
 

@@ -55,6 +55,7 @@ public final class ClientContext implements AutoCloseable {
 		this.origin = Objects.requireNonNull(origin, "origin");
 		this.transport = Objects.requireNonNull(transport, "transport");
 		this.lifecycleTimeout = Objects.requireNonNull(lifecycleTimeout, "lifecycleTimeout");
+		transport.redactor().pin(apiKey);
 	}
 
 	/**

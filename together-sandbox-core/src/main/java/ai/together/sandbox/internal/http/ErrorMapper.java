@@ -25,8 +25,14 @@ import org.springframework.http.HttpHeaders;
  * <li>no response: {@code <op><suffix>: <ExceptionClass>: <text>}, status 0, cause kept;</li>
  * <li>an error body with a message (management or agent shape, at any status):
  * {@code Failed to <op><suffix>: <message> (code: <code>)};</li>
+ * <li>another JSON object that carries an error text ({@code error}: a string or an object with
+ * a {@code message}; {@code detail}; {@code errors}: strings or objects with a {@code message}),
+ * as proxies, gateways and other frameworks send them:
+ * {@code Failed to <op><suffix>: <text> (HTTP <status>)}, with no {@code code} and no field
+ * errors (a departure from PROTOCOL.md, where the server's text is lost);</li>
  * <li>anything else: {@code <op> returned no response<suffix> (HTTP <status>)}.</li>
  * </ul>
+ * A call that failed after more than one attempt says so: {@link #afterAttempts}.
  */
 public final class ErrorMapper {
 
@@ -62,9 +68,14 @@ public final class ErrorMapper {
 	public static HttpException errorResponse(String operation, @Nullable String context, int status,
 			HttpHeaders headers, byte[] body) {
 		Duration retryAfter = retryAfter(headers.getFirst(HttpHeaders.RETRY_AFTER));
-		JsonNode error = parseErrorBody(body);
+		JsonNode json = parseObject(body);
+		JsonNode messageNode = (json != null) ? json.get("message") : null;
+		JsonNode error = (messageNode != null && messageNode.isString()) ? json : null;
 		if (error == null) {
-			String message = operation + " returned no response" + suffix(context) + " (HTTP " + status + ")";
+			String text = (json != null) ? serverText(json) : null;
+			String message = (text != null)
+					? "Failed to " + operation + suffix(context) + ": " + truncate(text) + " (HTTP " + status + ")"
+					: operation + " returned no response" + suffix(context) + " (HTTP " + status + ")";
 			return new HttpException(message, status, operation, null, List.of(), retryAfter, null);
 		}
 		JsonNode codeNode = error.get("code");
@@ -89,44 +100,6 @@ public final class ErrorMapper {
 	}
 
 	/**
-	 * Removes a credential from an exception's message and field errors: a server may quote the
-	 * credential it refused ({@code "invalid token 'Bearer …'"}), and exception messages end up
-	 * in logs.
-	 * @param error the exception
-	 * @param secret the credential the call sent
-	 * @return the exception itself when it does not contain the credential, otherwise a copy
-	 * without it (same status, code, cause and stack trace)
-	 */
-	public static HttpException redact(HttpException error, String secret) {
-		if (secret.isEmpty()) {
-			return error;
-		}
-		boolean found = contains(error.getMessage(), secret) || contains(error.code(), secret)
-				|| error.errors().stream().anyMatch((field) -> contains(field.message(), secret)
-						|| contains(field.parameter(), secret) || contains(field.code(), secret));
-		if (!found) {
-			return error;
-		}
-		List<FieldError> errors = error.errors()
-			.stream()
-			.map((field) -> new FieldError(redact(field.parameter(), secret), redact(field.code(), secret),
-					redact(field.message(), secret), field.details()))
-			.toList();
-		HttpException redacted = new HttpException(String.valueOf(redact(error.getMessage(), secret)), error.status(),
-				error.operation(), redact(error.code(), secret), errors, error.retryAfter(), error.getCause());
-		redacted.setStackTrace(error.getStackTrace());
-		return redacted;
-	}
-
-	private static boolean contains(@Nullable String text, String secret) {
-		return text != null && text.contains(secret);
-	}
-
-	private static @Nullable String redact(@Nullable String text, String secret) {
-		return (text != null) ? text.replace(secret, "[REDACTED]") : null;
-	}
-
-	/**
 	 * Formats the context suffix: empty, or a space followed by the context.
 	 * @param context the context, or {@code null}
 	 * @return the suffix
@@ -135,18 +108,73 @@ public final class ErrorMapper {
 		return (context != null) ? " " + context : "";
 	}
 
-	private static @Nullable JsonNode parseErrorBody(byte[] body) {
+	/**
+	 * Says that a call failed after several attempts: a copy of its last error whose message ends
+	 * with {@code ; failed after <n> attempts} (same status, code, errors, cause and stack
+	 * trace).
+	 * @param error the error of the last attempt
+	 * @param attempts how many attempts were made
+	 * @return the copy, or the error itself after a single attempt
+	 */
+	public static HttpException afterAttempts(HttpException error, int attempts) {
+		if (attempts <= 1) {
+			return error;
+		}
+		HttpException copy = new HttpException(error.getMessage() + "; failed after " + attempts + " attempts",
+				error.status(), error.operation(), error.code(), error.errors(), error.retryAfter(), error.getCause());
+		copy.setStackTrace(error.getStackTrace());
+		return copy;
+	}
+
+	private static @Nullable JsonNode parseObject(byte[] body) {
 		if (body.length == 0) {
 			return null;
 		}
 		try {
 			JsonNode node = Json.tree(body);
-			JsonNode message = (node != null && node.isObject()) ? node.get("message") : null;
-			return (message != null && message.isString()) ? node : null;
+			return (node != null && node.isObject()) ? node : null;
 		}
 		catch (IOException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * The error text of a JSON error body that is not the documented model: {@code error} (a
+	 * string, or an object with a {@code message} or {@code detail}), then {@code detail}, then
+	 * the entries of {@code errors} (strings, or objects with a {@code message}, prefixed with
+	 * their {@code parameter}) joined with {@code ; }.
+	 */
+	private static @Nullable String serverText(JsonNode body) {
+		JsonNode error = body.get("error");
+		String text = nonBlank(error);
+		if (text == null && error != null && error.isObject()) {
+			text = (nonBlank(error.get("message")) != null) ? nonBlank(error.get("message"))
+					: nonBlank(error.get("detail"));
+		}
+		if (text == null) {
+			text = nonBlank(body.get("detail"));
+		}
+		JsonNode errors = body.get("errors");
+		if (text == null && errors != null && errors.isArray()) {
+			List<String> parts = new ArrayList<>();
+			for (JsonNode item : errors) {
+				String part = nonBlank(item);
+				if (part == null && item.isObject() && nonBlank(item.get("message")) != null) {
+					String parameter = nonBlank(item.get("parameter"));
+					part = ((parameter != null) ? parameter + ": " : "") + nonBlank(item.get("message"));
+				}
+				if (part != null) {
+					parts.add(part);
+				}
+			}
+			text = parts.isEmpty() ? null : String.join("; ", parts);
+		}
+		return text;
+	}
+
+	private static @Nullable String nonBlank(@Nullable JsonNode node) {
+		return (node != null && node.isString() && !node.asString().isBlank()) ? node.asString() : null;
 	}
 
 	private static List<FieldError> fieldErrors(@Nullable JsonNode errors) {

@@ -88,6 +88,9 @@ public final class HttpTransport implements AutoCloseable {
 
 	private final Map<String, String> headers;
 
+	/** Knows every credential of this transport and those derived from it, and removes them from errors. */
+	private final Redactor redactor;
+
 	/** The transport this one was derived from (its closing closes this one), or {@code null}. */
 	private final @Nullable HttpTransport parent;
 
@@ -144,13 +147,15 @@ public final class HttpTransport implements AutoCloseable {
 			@Nullable TogetherSandboxClientObservationConvention observationConvention,
 			@Nullable Duration streamIdleTimeout) {
 		this(webClient, retryEngine, responseTimeout, ownedResources, observationRegistry, observationConvention,
-				streamIdleTimeout, Map.of(), null);
+				streamIdleTimeout, Map.of(), null, new Redactor());
 	}
 
 	private HttpTransport(WebClient webClient, RetryEngine retryEngine, Duration responseTimeout,
 			@Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
 			@Nullable TogetherSandboxClientObservationConvention observationConvention,
-			@Nullable Duration streamIdleTimeout, Map<String, String> headers, @Nullable HttpTransport parent) {
+			@Nullable Duration streamIdleTimeout, Map<String, String> headers, @Nullable HttpTransport parent,
+			Redactor redactor) {
+		this.redactor = redactor;
 		this.streamIdleTimeout = streamIdleTimeout;
 		this.webClient = Objects.requireNonNull(webClient, "webClient");
 		this.retryEngine = Objects.requireNonNull(retryEngine, "retryEngine");
@@ -174,7 +179,7 @@ public final class HttpTransport implements AutoCloseable {
 	 */
 	public HttpTransport derive(RetryEngine retryEngine, Duration responseTimeout, Map<String, String> headers) {
 		return new HttpTransport(this.webClient, retryEngine, responseTimeout, null, this.observationRegistry,
-				this.observationConvention, this.streamIdleTimeout, headers, this);
+				this.observationConvention, this.streamIdleTimeout, headers, this, this.redactor);
 	}
 
 	/**
@@ -208,6 +213,15 @@ public final class HttpTransport implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the redactor shared by this transport, the one it was derived from and those
+	 * derived from it: every error leaving the transport has passed through it.
+	 * @return the redactor
+	 */
+	public Redactor redactor() {
+		return this.redactor;
+	}
+
+	/**
 	 * Returns the retry engine.
 	 * @return the retry engine
 	 */
@@ -232,7 +246,13 @@ public final class HttpTransport implements AutoCloseable {
 	 * @return the value
 	 */
 	public <T> Mono<T> call(ApiCall call, Class<T> type) {
-		return call(call, (status, body) -> Json.read(body, type));
+		return call(call, (status, body) -> {
+			T value = Json.read(body, type);
+			// A started sandbox's agent token, an issued registry password: quoted by a later error,
+			// they are redacted too.
+			this.redactor.learnFrom(value);
+			return value;
+		});
 	}
 
 	/**
@@ -331,7 +351,7 @@ public final class HttpTransport implements AutoCloseable {
 			.timeout(timeout)
 			.onErrorMap(HttpTransport::isTransportFailure,
 					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
-			.onErrorMap(HttpException.class, (error) -> ErrorMapper.redact(error, call.bearerToken()));
+			.onErrorMap((error) -> this.redactor.redact(error));
 	}
 
 	/**
@@ -366,7 +386,7 @@ public final class HttpTransport implements AutoCloseable {
 		})
 			.onErrorMap(HttpTransport::isTransportFailure,
 					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
-			.onErrorMap(HttpException.class, (error) -> ErrorMapper.redact(error, call.bearerToken()));
+			.onErrorMap((error) -> this.redactor.redact(error));
 		if (idleTimeout != null) {
 			// A half-open connection (or a stalled proxy) delivers nothing, ever: without this a
 			// stream would wait forever. Timing out cancels the exchange, which closes the connection.
@@ -414,6 +434,7 @@ public final class HttpTransport implements AutoCloseable {
 	}
 
 	private WebClient.RequestHeadersSpec<?> request(ApiCall call) {
+		this.redactor.learn(call.bearerToken());
 		WebClient.RequestBodySpec spec = this.webClient.method(call.method())
 			.uri(call.uri())
 			.headers((headers) -> {

@@ -25,7 +25,10 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The one retry engine of the client (PROTOCOL.md §4.3): runs an attempt up to
  * {@code maxAttempts} times, asks {@code shouldRetry} (or the default rule) after each failure
- * but the last, calls {@code onRetry}, sleeps, and finally re-throws the last error unchanged.
+ * but the last, calls {@code onRetry}, sleeps, and finally re-throws the last error: unchanged,
+ * except that an {@link HttpException} after more than one attempt becomes a copy whose message
+ * ends with {@code ; failed after <n> attempts} ({@link ErrorMapper#afterAttempts}); the
+ * {@link RetryListener#onComplete onComplete} listeners see that same object.
  * Used by every non-streaming call, in both the blocking and the reactive style.
  */
 public final class RetryEngine {
@@ -176,13 +179,13 @@ public final class RetryEngine {
 
 		private Mono<T> onFailure(int number, Throwable error) {
 			if (number >= RetryEngine.this.config.maxAttempts()) {
-				return Mono.error(error);
+				return Mono.error(last(number, error));
 			}
 			RetryContext context = new RetryContext(this.operation, number, error, statusOf(error),
 					defaultDelay(number, error));
 			return decide(context, this.retryableByDefault).flatMap((decision) -> {
 				if (!decision.isRetry()) {
-					return Mono.<T>error(error);
+					return Mono.<T>error(last(number, error));
 				}
 				RetryContext retry = (decision.delay() != null) ? context.withDelay(decision.delay()) : context;
 				// The sleep is deferred: a sleeper may act when called (not only when subscribed to),
@@ -194,6 +197,13 @@ public final class RetryEngine {
 			});
 		}
 
+	}
+
+	/** The error a call ends with after {@code attempts} attempts. */
+	private static Throwable last(int attempts, Throwable error) {
+		// Only our own class is copied: a subclass would lose its type (and its extra state).
+		return (error.getClass() == HttpException.class) ? ErrorMapper.afterAttempts((HttpException) error, attempts)
+				: error;
 	}
 
 	private Mono<RetryDecision> decide(RetryContext context, Predicate<Throwable> retryableByDefault) {

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import ai.together.sandbox.internal.http.Redactor;
 import ai.together.sandbox.snapshots.SnapshotBuildException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -33,7 +34,6 @@ public final class DockerCli {
 	/** How many output lines a failure message repeats (the most recent ones). */
 	public static final int MAX_LINES_IN_MESSAGE = 50;
 
-	private static final String MASK = "[REDACTED]";
 
 	private final String executable;
 
@@ -165,8 +165,8 @@ public final class DockerCli {
 				String line;
 				while ((line = reader.readLine()) != null) {
 					String clean = Ansi.strip(line).stripTrailing();
-					if (secret != null && !secret.isEmpty()) {
-						clean = clean.replace(secret, MASK);
+					if (secret != null) {
+						clean = String.valueOf(Redactor.redact(clean, List.of(secret)));
 					}
 					if (!clean.isBlank()) {
 						tail.add(clean);

@@ -30,8 +30,11 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  * are reported ({@code id} persists across events, as specified); {@code retry} and unknown fields
  * are ignored;</li>
  * <li>a blank line ends an event; an event whose joined data is empty is skipped (Python);</li>
- * <li>an event still open when the body ends is delivered (Python; the specification would
- * drop it).</li>
+ * <li>an event still open when the body ends (no blank line after it, or a last line without
+ * line end) is discarded, as the specification says: the body ended in the middle of it, so it
+ * may be cut short. (The Python SDK delivers it, and then fails on its truncated JSON.) The
+ * stream then simply ends: an exec output stream resumes from the last event delivered, any
+ * other stream completes as when the server ends it between two events.</li>
  * </ul>
  * Each event may hold at most {@value #MAX_EVENT_SIZE} characters; a larger one fails the stream
  * rather than buffering without limit.
@@ -96,8 +99,9 @@ public final class SseDecoder {
 			SseDecoder decoder = new SseDecoder(maxEventSize);
 			// Small prefetch: one chunk usually holds several events, and a slow consumer must
 			// leave the rest of the body in the socket (backpressure), not in a queue here.
-			return body.concatMapIterable(decoder::feed, 2)
-				.concatWith(Flux.defer(() -> Flux.fromIterable(decoder.finish())));
+			// No flush at the end of the body: what is still pending then is an unterminated event,
+			// which is discarded.
+			return body.concatMapIterable(decoder::feed, 2);
 		}).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 	}
 
@@ -142,20 +146,6 @@ public final class SseDecoder {
 			append(bytes, start, end - start);
 			this.afterCarriageReturn = false;
 		}
-		return events;
-	}
-
-	/**
-	 * Ends the stream: a last line without terminator and an event without a blank line are
-	 * delivered.
-	 * @return the remaining event, if any
-	 */
-	List<Event> finish() {
-		List<Event> events = new ArrayList<>(1);
-		if (this.lineLength > 0) {
-			endLine(events);
-		}
-		dispatch(events);
 		return events;
 	}
 

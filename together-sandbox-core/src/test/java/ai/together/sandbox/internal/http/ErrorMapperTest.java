@@ -82,6 +82,25 @@ class ErrorMapperTest {
 	}
 
 	@Test
+	void jsonErrorBodiesWithoutAMessageCarryTheServerText() {
+		for (String body : List.of("{\"error\":\"upstream overloaded\"}",
+				"{\"error\":{\"message\":\"upstream overloaded\",\"type\":\"busy\"}}",
+				"{\"detail\":\"upstream overloaded\",\"title\":\"Service Unavailable\"}",
+				"{\"errors\":[\"upstream overloaded\"]}", "{\"errors\":[{\"message\":\"upstream overloaded\"}]}",
+				"{\"code\":\"BUSY\",\"message\":null,\"error\":\"upstream overloaded\"}")) {
+			HttpException ex = ErrorMapper.errorResponse("sandboxes.wait", CONTEXT, 503, new HttpHeaders(), bytes(body));
+			assertThat(ex).as(body)
+				.hasMessage("Failed to sandboxes.wait for sandbox 'abc123': upstream overloaded (HTTP 503)");
+			assertThat(ex.status()).isEqualTo(503);
+			assertThat(ex.code()).as(body).isNull();
+			assertThat(ex.errors()).as(body).isEmpty();
+		}
+		HttpException several = ErrorMapper.errorResponse("sandboxes.create", null, 422, new HttpHeaders(),
+				bytes("{\"errors\":[{\"parameter\":\"id\",\"message\":\"too short\"},\"quota exceeded\"]}"));
+		assertThat(several).hasMessage("Failed to sandboxes.create: id: too short; quota exceeded (HTTP 422)");
+	}
+
+	@Test
 	void oddFieldErrorsAreToleratedAndKept() {
 		HttpException ex = ErrorMapper.errorResponse("sandboxes.create", null, 400, new HttpHeaders(),
 				bytes("{\"code\":\"INVALID\",\"message\":\"bad\",\"errors\":[\"oops\",{\"parameter\":\"id\",\"details\":"

@@ -131,13 +131,19 @@ class RetryEngineTest {
 	@Test
 	void httpDefaultRuleRetriesRetryableStatusesAndTransportFailures() {
 		HttpException unavailable = http(503, null);
+		// After more than one attempt: a copy of the last error that says how many were made.
 		assertThatThrownBy(() -> engine(RetryConfig.defaults()).execute("files.read", failWith(unavailable)).block())
-			.isSameAs(unavailable);
+			.isInstanceOfSatisfying(HttpException.class, (ex) -> {
+				assertThat(ex).hasMessage(unavailable.getMessage() + "; failed after 3 attempts");
+				assertThat(ex.status()).isEqualTo(503);
+				assertThat(ex.operation()).isEqualTo(unavailable.operation());
+				assertThat(ex.getStackTrace()).isEqualTo(unavailable.getStackTrace());
+			});
 		assertThat(this.calls).hasValue(3);
 		this.calls.set(0);
 		HttpException transport = http(0, null);
 		assertThatThrownBy(() -> engine(RetryConfig.defaults()).execute("files.read", failWith(transport)).block())
-			.isSameAs(transport);
+			.hasMessage(transport.getMessage() + "; failed after 3 attempts");
 		assertThat(this.calls).hasValue(3);
 		this.calls.set(0);
 		HttpException badRequest = http(400, null);

@@ -92,10 +92,14 @@ class SseDecoderTest {
 	}
 
 	@Test
-	void deliversAFinalEventWithoutBlankLine() {
-		assertThat(decode(chunks("data: 1\n\ndata: 2\n"))).extracting(Event::data).containsExactly("1", "2");
-		assertThat(decode(chunks("data: 1\n\ndata: 2"))).extracting(Event::data).containsExactly("1", "2");
-		assertThat(decode(chunks("data: 1\r"))).extracting(Event::data).containsExactly("1");
+	void discardsAFinalEventWithoutBlankLine() {
+		assertThat(decode(chunks("data: 1\n\ndata: 2\n"))).extracting(Event::data).containsExactly("1");
+		assertThat(decode(chunks("data: 1\n\ndata: 2"))).extracting(Event::data).containsExactly("1");
+		assertThat(decode(chunks("data: 1\r"))).isEmpty();
+		assertThat(decode(chunks("data: 1\r\n\r\ndata: {\"type\":\"stdout\",\"output\":\"thr"))).extracting(Event::data)
+			.containsExactly("1");
+		// A blank line split from its event by a chunk boundary still ends it.
+		assertThat(decode(chunks("data: 1\r", "\r"))).extracting(Event::data).containsExactly("1");
 	}
 
 	@Test
