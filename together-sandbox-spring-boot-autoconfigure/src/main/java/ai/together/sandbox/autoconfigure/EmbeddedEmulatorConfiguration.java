@@ -17,7 +17,6 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.util.StringUtils;
 
 /**
  * Starts the local emulator with the context and points the client at it, when
@@ -92,7 +91,8 @@ class EmbeddedEmulatorConfiguration {
 
 	/**
 	 * Matches when neither {@code together.sandbox.api-key} nor {@code TOGETHER_API_KEY} has a
-	 * value.
+	 * value; a blank value and an unresolved placeholder ({@code ${TOGETHER_API_KEY}}) count as
+	 * none.
 	 */
 	static final class NoApiKeyCondition extends SpringBootCondition {
 
@@ -100,10 +100,11 @@ class EmbeddedEmulatorConfiguration {
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			String property = TogetherSandboxProperties.CONFIG_PREFIX + ".api-key";
 			String key = Binder.get(context.getEnvironment()).bind(property, String.class).orElse(null);
-			if (StringUtils.hasText(key)) {
+			if (PropertiesTogetherSandboxConnectionDetails.apiKeyOrNull(key) != null) {
 				return ConditionOutcome.noMatch(property + " is set");
 			}
-			if (StringUtils.hasText(context.getEnvironment().getProperty(ClientBuilder.API_KEY_ENV))) {
+			if (PropertiesTogetherSandboxConnectionDetails
+				.apiKeyOrNull(context.getEnvironment().getProperty(ClientBuilder.API_KEY_ENV)) != null) {
 				return ConditionOutcome.noMatch(ClientBuilder.API_KEY_ENV + " is set");
 			}
 			return ConditionOutcome.match("no API key is configured");

@@ -116,6 +116,32 @@ class EmbeddedEmulatorTests {
 	}
 
 	@Test
+	void startsTheEmulatorWhenTheKeyIsAnUnresolvedPlaceholder() {
+		// api-key: ${TOGETHER_API_KEY} with the variable unset: the binder keeps the literal.
+		this.contextRunner.withPropertyValues("together.sandbox.api-key=${TOGETHER_API_KEY}").run((context) -> {
+			assertThat(context).hasSingleBean(SandboxEmulator.class);
+			assertThat(context.getBean(TogetherSandbox.class).baseUrl())
+				.isEqualTo(context.getBean(SandboxEmulator.class).baseUrl());
+		});
+	}
+
+	@Test
+	void startsTheEmulatorWhenTheKeyIsBlank() {
+		this.contextRunner.withPropertyValues("together.sandbox.api-key=  ")
+			.run((context) -> assertThat(context).hasSingleBean(SandboxEmulator.class));
+	}
+
+	@Test
+	void failsWithAnAnalysisWhenTheKeyIsAnUnresolvedPlaceholderAndNoEmulator() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(SandboxEmulator.class))
+			.withPropertyValues("together.sandbox.api-key=${TOGETHER_API_KEY}")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(new MissingApiKeyFailureAnalyzer().analyze(context.getStartupFailure())).isNotNull();
+			});
+	}
+
+	@Test
 	void failsWithAnAnalysisWithoutKeyAndEmulator() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(SandboxEmulator.class)).run((context) -> {
 			assertThat(context).hasFailed();
