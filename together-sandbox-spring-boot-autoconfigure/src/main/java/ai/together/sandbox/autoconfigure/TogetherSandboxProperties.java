@@ -1,5 +1,7 @@
 package ai.together.sandbox.autoconfigure;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -12,15 +14,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration properties of the Together Sandbox client ({@code together.sandbox.*}).
+ * <p>
+ * They validate themselves when they are bound ({@link Validator}), with the rules of the
+ * client, so that an invalid value fails the startup with Spring Boot's report naming the
+ * property, its value, its origin and the rule, rather than deep in bean creation or at the
+ * first request. No Bean Validation provider is needed, and none is forced on applications.
  *
  * @author together-sandbox-java
  * @since 0.1.0
  */
 @ConfigurationProperties(TogetherSandboxProperties.CONFIG_PREFIX)
-public class TogetherSandboxProperties {
+public class TogetherSandboxProperties implements Validator {
 
 	/** The prefix of the client's properties. */
 	public static final String CONFIG_PREFIX = "together.sandbox";
@@ -153,6 +162,99 @@ public class TogetherSandboxProperties {
 
 	public Emulator getEmulator() {
 		return this.emulator;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return type == TogetherSandboxProperties.class || type == Retry.class || type == Defaults.class
+				|| type == Health.class || type == Emulator.class;
+	}
+
+	/**
+	 * Checks the values with the rules of the client ({@code ClientBuilder},
+	 * {@code RetryConfig}, {@code CreateSandboxRequest}). The binder calls it for these
+	 * properties and for each nested group, so that every error is reported against its own
+	 * property and origin.
+	 * @param target these properties or one of their groups
+	 * @param errors where each invalid value is reported
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		if (target instanceof TogetherSandboxProperties properties) {
+			String baseUrl = properties.getBaseUrl();
+			if (baseUrl != null && !baseUrl.isBlank() && !isHttpUrl(baseUrl.trim())) {
+				errors.rejectValue("baseUrl", "url", "must be an absolute http or https URL without query or"
+						+ " fragment, such as https://api.codesandbox.io");
+			}
+			positive(errors, "connectTimeout", properties.getConnectTimeout());
+			positive(errors, "responseTimeout", properties.getResponseTimeout());
+			positive(errors, "lifecycleTimeout", properties.getLifecycleTimeout());
+			positive(errors, "streamIdleTimeout", properties.getStreamIdleTimeout());
+		}
+		else if (target instanceof Retry retry) {
+			if (retry.getMaxAttempts() < 1) {
+				errors.rejectValue("maxAttempts", "min", "must be at least 1 (1 disables retries)");
+			}
+			notNegative(errors, "initialDelay", retry.getInitialDelay());
+			notNegative(errors, "jitter", retry.getJitter());
+			notNegative(errors, "maxDelay", retry.getMaxDelay());
+			if (!(retry.getMultiplier() >= 1.0) || Double.isInfinite(retry.getMultiplier())) {
+				errors.rejectValue("multiplier", "min", "must be a finite number of at least 1");
+			}
+			List<String> invalid = new ArrayList<>();
+			for (Integer status : retry.getStatuses()) {
+				if (status == null || status < 400 || status > 599) {
+					invalid.add(String.valueOf(status));
+				}
+			}
+			if (!invalid.isEmpty()) {
+				errors.rejectValue("statuses", "status",
+						"must hold HTTP error statuses (400-599), had " + String.join(", ", invalid));
+			}
+		}
+		else if (target instanceof Defaults defaults) {
+			if (defaults.getMillicpu() < 250 || defaults.getMillicpu() % 250 != 0) {
+				errors.rejectValue("millicpu", "millicpu", "must be at least 250 and a multiple of 250");
+			}
+			positive(errors, "memory", defaults.getMemory());
+			positive(errors, "disk", defaults.getDisk());
+		}
+		else if (target instanceof Health health) {
+			positive(errors, "timeout", health.getTimeout());
+		}
+		else if (target instanceof Emulator emulator && (emulator.getPort() < 0 || emulator.getPort() > 65535)) {
+			errors.rejectValue("port", "port", "must be between 0 and 65535 (0 picks a free port)");
+		}
+	}
+
+	private static boolean isHttpUrl(String url) {
+		try {
+			URI uri = new URI(url);
+			String scheme = uri.getScheme();
+			return uri.getHost() != null && ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+					&& uri.getQuery() == null && uri.getFragment() == null;
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
+	}
+
+	private static void positive(Errors errors, String field, @Nullable Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			errors.rejectValue(field, "positive", "must be positive");
+		}
+	}
+
+	private static void notNegative(Errors errors, String field, @Nullable Duration value) {
+		if (value == null || value.isNegative()) {
+			errors.rejectValue(field, "notNegative", "must not be negative");
+		}
+	}
+
+	private static void positive(Errors errors, String field, @Nullable DataSize value) {
+		if (value == null || value.toBytes() <= 0) {
+			errors.rejectValue(field, "positive", "must be positive");
+		}
 	}
 
 	@Override
