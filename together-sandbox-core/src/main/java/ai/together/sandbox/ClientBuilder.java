@@ -111,7 +111,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 	/**
 	 * Management API origin, for example {@code https://api.codesandbox.io} ({@code /api/v1} is
-	 * appended; a trailing slash is tolerated); when {@code null} or blank,
+	 * appended; a trailing slash, and a trailing {@code /api/v1} or {@code /api/v1/}, are
+	 * removed first, here and in {@code TOGETHER_BASE_URL}); when {@code null} or blank,
 	 * {@code TOGETHER_BASE_URL} or the default is used.
 	 * @param baseUrl the base URL
 	 * @return this builder
@@ -321,10 +322,11 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		if (url == null || url.isBlank()) {
 			return DEFAULT_BASE_URL;
 		}
-		String origin = url.trim();
-		while (origin.endsWith("/")) {
-			// The Python SDK would produce "…//api/v1"; one clean URL is what the user meant.
-			origin = origin.substring(0, origin.length() - 1);
+		String origin = stripTrailingSlashes(url.trim());
+		if (origin.endsWith(ClientContext.API_PREFIX)) {
+			// The API's own URL, copied from its docs: "/api/v1" is appended to every path, and
+			// "…/api/v1/api/v1/…" would only answer 404s.
+			origin = stripTrailingSlashes(origin.substring(0, origin.length() - ClientContext.API_PREFIX.length()));
 		}
 		try {
 			URI uri = new URI(origin);
@@ -340,6 +342,15 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		}
 		catch (java.net.URISyntaxException ex) {
 			throw new IllegalArgumentException(source + " is not a valid URL: " + shown(url), ex);
+		}
+		return origin;
+	}
+
+	private static String stripTrailingSlashes(String url) {
+		String origin = url;
+		while (origin.endsWith("/")) {
+			// The Python SDK would produce "…//api/v1"; one clean URL is what the user meant.
+			origin = origin.substring(0, origin.length() - 1);
 		}
 		return origin;
 	}

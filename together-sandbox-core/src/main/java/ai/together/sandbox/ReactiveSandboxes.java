@@ -181,7 +181,7 @@ public final class ReactiveSandboxes {
 	}
 
 	private Mono<SandboxInfo> waitFor(String sandboxId) {
-		ApiCall call = sandboxCall("sandboxes.wait", HttpMethod.POST, sandboxId, "/wait").withTimeout(this.context.lifecycleTimeout());
+		ApiCall call = sandboxCall("sandboxes.wait", HttpMethod.POST, sandboxId, "/wait").withTimeout(this.context.lifecycleTimeout(), "lifecycleTimeout");
 		return this.context.transport().call(call, SandboxInfo.class);
 	}
 

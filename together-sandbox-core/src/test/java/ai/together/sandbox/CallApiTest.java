@@ -221,6 +221,15 @@ class CallApiTest {
 		assertThat(this.sleeper.sleeps()).containsExactly(Duration.ofMillis(500));
 	}
 
+	// 18b. The timeout message names the builder setting and its value, so that a timeout set in
+	// the wrong unit (30 ms instead of 30 s) is recognised at once.
+	@Test
+	void timeoutMessageNamesTheSettingAndItsValue() {
+		server.stubFor(get(GET_PATH).willReturn(okJson(SANDBOX).withFixedDelay(1500)));
+		HttpException ex = catchHttp(() -> shortTimeoutClient(RetryConfig.disabled()).sandboxes().get("abc123"));
+		assertThat(ex.getMessage()).contains("no response within 300ms (responseTimeout)");
+	}
+
 	@Test
 	void connectionRefusedIsStatusZeroAndRetriedPerTheRules() throws IOException {
 		int port = closedPort();

@@ -421,7 +421,8 @@ class SandboxLifecycleTest {
 			.build());
 		HttpException ex = catchThrowableOfType(HttpException.class, () -> impatient.sandboxes().start("abc123"));
 		assertThat(ex.status()).isZero();
-		assertThat(ex).hasMessageStartingWith("sandboxes.wait for sandbox 'abc123': TimeoutException");
+		assertThat(ex).hasMessageStartingWith("sandboxes.wait for sandbox 'abc123': TimeoutException")
+			.hasMessageContaining("no response within 200ms (lifecycleTimeout)");
 	}
 
 	@Test

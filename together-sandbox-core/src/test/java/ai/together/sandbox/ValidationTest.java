@@ -255,6 +255,28 @@ class ValidationTest {
 		assertThat(server.getAllServeEvents()).allSatisfy((event) -> assertThat(event.getRequest().getUrl()).doesNotContain("//"));
 	}
 
+	@Test
+	void trailingApiV1IsStripped() {
+		server.stubFor(get("/api/v1/sandboxes/abc123").willReturn(okJson(SandboxJson.sandbox("abc123", "running", null, null))));
+		server.stubFor(get("/prefix/api/v1/sandboxes/abc123")
+			.willReturn(okJson(SandboxJson.sandbox("abc123", "running", null, null))));
+		for (String url : new String[] { server.baseUrl() + "/api/v1", server.baseUrl() + "/api/v1/" }) {
+			TogetherSandbox sdk = track(TestClients.builder(url, new RecordingSleeper()).build());
+			assertThat(sdk.baseUrl()).isEqualTo(server.baseUrl());
+			sdk.sandboxes().get("abc123");
+		}
+		TogetherSandbox fromEnvironment = track(TogetherSandbox.builder()
+			.apiKey("k")
+			.environment(env(Map.of("TOGETHER_BASE_URL", server.baseUrl() + "/prefix/api/v1/")))
+			.build());
+		assertThat(fromEnvironment.baseUrl()).isEqualTo(server.baseUrl() + "/prefix");
+		fromEnvironment.sandboxes().get("abc123");
+		server.verify(2, getRequestedFor(urlEqualTo("/api/v1/sandboxes/abc123")));
+		server.verify(1, getRequestedFor(urlEqualTo("/prefix/api/v1/sandboxes/abc123")));
+		assertThat(server.getAllServeEvents())
+			.allSatisfy((event) -> assertThat(event.getRequest().getUrl()).doesNotContain("/api/v1/api/v1"));
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "not a url", "ftp://example.com", "localhost:8080", "http://", "/api", "http://host?x=1",
 			"http://host#frag", "mailto:someone@example.com" })

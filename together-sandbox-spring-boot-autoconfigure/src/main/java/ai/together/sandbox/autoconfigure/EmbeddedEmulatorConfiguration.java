@@ -7,7 +7,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -16,25 +15,26 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.util.StringUtils;
 
 /**
  * Starts the local emulator with the context and points the client at it, when
- * {@code together-sandbox-emulator} is on the classpath, no API key is configured
- * ({@code together.sandbox.api-key} or {@code TOGETHER_API_KEY}), no connection details are
- * defined and {@code together.sandbox.emulator.enabled} is not {@code false}; as Spring Boot
- * starts an embedded database when no URL is set.
+ * {@code together-sandbox-emulator} is on the classpath, no connection details are defined and
+ * {@code together.sandbox.emulator.mode} is {@code always}, or {@code when-no-key} (the
+ * default) and no API key is configured ({@code together.sandbox.api-key} or
+ * {@code TOGETHER_API_KEY}); as Spring Boot starts an embedded database when no URL is set.
  *
  * @author together-sandbox-java
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = EmbeddedEmulatorConfiguration.EMULATOR_CLASS)
-@ConditionalOnBooleanProperty(name = TogetherSandboxProperties.CONFIG_PREFIX + ".emulator.enabled",
-		matchIfMissing = true)
 @ConditionalOnMissingBean(TogetherSandboxConnectionDetails.class)
-@Conditional(EmbeddedEmulatorConfiguration.NoApiKeyCondition.class)
+@Conditional(EmbeddedEmulatorConfiguration.EmulatorModeCondition.class)
 class EmbeddedEmulatorConfiguration {
+
+	/** The property that chooses when the emulator starts. */
+	static final String MODE_PROPERTY = TogetherSandboxProperties.CONFIG_PREFIX + ".emulator.mode";
 
 	/** The class that tells whether the emulator is on the classpath. */
 	static final String EMULATOR_CLASS = "ai.together.sandbox.emulator.SandboxEmulator";
@@ -42,7 +42,7 @@ class EmbeddedEmulatorConfiguration {
 	private static final Log logger = LogFactory.getLog(EmbeddedEmulatorConfiguration.class);
 
 	@Bean(destroyMethod = "close")
-	SandboxEmulator togetherSandboxEmulator(TogetherSandboxProperties properties) {
+	SandboxEmulator togetherSandboxEmulator(TogetherSandboxProperties properties, Environment environment) {
 		TogetherSandboxProperties.Emulator settings = properties.getEmulator();
 		SandboxEmulator emulator = SandboxEmulator.start(EmulatorOptions.builder()
 			.port(settings.getPort())
@@ -50,11 +50,31 @@ class EmbeddedEmulatorConfiguration {
 			.apiKey(null)
 			.dataDirectory(settings.getDataDir())
 			.build());
-		logger.warn("No Together Sandbox API key is configured (together.sandbox.api-key or TOGETHER_API_KEY):"
-				+ " the client uses the embedded emulator at " + emulator.baseUrl() + ", which runs sandboxes as local"
-				+ " directories and processes. Set an API key to use Together Sandbox, or"
-				+ " together.sandbox.emulator.enabled=false to fail without one.");
+		if (settings.effectiveMode() == TogetherSandboxProperties.Emulator.Mode.ALWAYS) {
+			logger.info(MODE_PROPERTY + "=always: the client uses the embedded emulator at " + emulator.baseUrl()
+					+ ignoredKey(properties, environment) + ".");
+		}
+		else {
+			logger.warn("No Together Sandbox API key is configured (together.sandbox.api-key or TOGETHER_API_KEY):"
+					+ " the client uses the embedded emulator at " + emulator.baseUrl() + ", which runs sandboxes as"
+					+ " local directories and processes. Set an API key to use Together Sandbox, or " + MODE_PROPERTY
+					+ "=never to fail without one.");
+		}
 		return emulator;
+	}
+
+	/**
+	 * Names the API key that mode {@code always} ignores, never its value.
+	 */
+	private static String ignoredKey(TogetherSandboxProperties properties, Environment environment) {
+		if (PropertiesTogetherSandboxConnectionDetails.apiKeyOrNull(properties.getApiKey()) != null) {
+			return " and ignores the API key of " + TogetherSandboxProperties.CONFIG_PREFIX + ".api-key";
+		}
+		if (PropertiesTogetherSandboxConnectionDetails
+			.apiKeyOrNull(environment.getProperty(ClientBuilder.API_KEY_ENV)) != null) {
+			return " and ignores the API key of the " + ClientBuilder.API_KEY_ENV + " environment variable";
+		}
+		return "";
 	}
 
 	@Bean
@@ -91,19 +111,35 @@ class EmbeddedEmulatorConfiguration {
 	}
 
 	/**
-	 * Matches when neither {@code together.sandbox.api-key} nor {@code TOGETHER_API_KEY} has a
-	 * value.
+	 * Matches when {@code together.sandbox.emulator.mode} is {@code always}, or
+	 * {@code when-no-key} (the default, unless the deprecated
+	 * {@code together.sandbox.emulator.enabled} is {@code false}) and neither
+	 * {@code together.sandbox.api-key} nor {@code TOGETHER_API_KEY} has a value; a blank value and
+	 * an unresolved placeholder ({@code ${TOGETHER_API_KEY}}) count as none.
 	 */
-	static final class NoApiKeyCondition extends SpringBootCondition {
+	static final class EmulatorModeCondition extends SpringBootCondition {
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			Binder binder = Binder.get(context.getEnvironment());
+			TogetherSandboxProperties.Emulator settings = binder
+				.bind(TogetherSandboxProperties.CONFIG_PREFIX + ".emulator", TogetherSandboxProperties.Emulator.class)
+				.orElseGet(TogetherSandboxProperties.Emulator::new);
+			switch (settings.effectiveMode()) {
+				case ALWAYS:
+					return ConditionOutcome.match(MODE_PROPERTY + " is always");
+				case NEVER:
+					return ConditionOutcome.noMatch(MODE_PROPERTY + " is never");
+				default:
+					break;
+			}
 			String property = TogetherSandboxProperties.CONFIG_PREFIX + ".api-key";
-			String key = Binder.get(context.getEnvironment()).bind(property, String.class).orElse(null);
-			if (StringUtils.hasText(key)) {
+			String key = binder.bind(property, String.class).orElse(null);
+			if (PropertiesTogetherSandboxConnectionDetails.apiKeyOrNull(key) != null) {
 				return ConditionOutcome.noMatch(property + " is set");
 			}
-			if (StringUtils.hasText(context.getEnvironment().getProperty(ClientBuilder.API_KEY_ENV))) {
+			if (PropertiesTogetherSandboxConnectionDetails
+				.apiKeyOrNull(context.getEnvironment().getProperty(ClientBuilder.API_KEY_ENV)) != null) {
 				return ConditionOutcome.noMatch(ClientBuilder.API_KEY_ENV + " is set");
 			}
 			return ConditionOutcome.match("no API key is configured");

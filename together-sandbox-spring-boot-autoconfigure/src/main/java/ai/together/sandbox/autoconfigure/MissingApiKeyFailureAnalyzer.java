@@ -17,7 +17,7 @@ class MissingApiKeyFailureAnalyzer extends AbstractFailureAnalyzer<MissingApiKey
 				+ TogetherSandboxProperties.CONFIG_PREFIX + ".api-key' property nor the TOGETHER_API_KEY environment"
 				+ " variable is set. " + cause.getEmulatorState();
 		String action = "Set the '" + TogetherSandboxProperties.CONFIG_PREFIX
-				+ ".api-key' property (for example together.sandbox.api-key=${TOGETHER_API_KEY} in application.yml)"
+				+ ".api-key' property (for example together.sandbox.api-key=${TOGETHER_API_KEY:} in application.yml)"
 				+ " or the TOGETHER_API_KEY environment variable. To develop without an account, add"
 				+ " ai.together.sandbox:together-sandbox-emulator to the classpath and leave the key unset: the"
 				+ " local emulator then starts with the application.";

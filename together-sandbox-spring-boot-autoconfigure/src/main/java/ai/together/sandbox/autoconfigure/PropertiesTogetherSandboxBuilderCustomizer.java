@@ -90,8 +90,13 @@ final class PropertiesTogetherSandboxBuilderCustomizer implements TogetherSandbo
 		if (!ClassUtils.isPresent(EmbeddedEmulatorConfiguration.EMULATOR_CLASS, this.classLoader)) {
 			return "The embedded emulator is not available: together-sandbox-emulator is not on the classpath.";
 		}
-		if (!this.properties.getEmulator().isEnabled()) {
-			return "The embedded emulator is disabled (together.sandbox.emulator.enabled=false).";
+		TogetherSandboxProperties.Emulator emulator = this.properties.getEmulator();
+		if (emulator.getMode() == TogetherSandboxProperties.Emulator.Mode.NEVER) {
+			return "The embedded emulator is disabled (" + EmbeddedEmulatorConfiguration.MODE_PROPERTY + "=never).";
+		}
+		if (emulator.effectiveMode() == TogetherSandboxProperties.Emulator.Mode.NEVER) {
+			return "The embedded emulator is disabled (together.sandbox.emulator.enabled=false, deprecated: use "
+					+ EmbeddedEmulatorConfiguration.MODE_PROPERTY + "=never).";
 		}
 		return "The embedded emulator did not start because connection details are defined ("
 				+ this.connectionDetails.getClass().getSimpleName() + "), and they provide no API key.";

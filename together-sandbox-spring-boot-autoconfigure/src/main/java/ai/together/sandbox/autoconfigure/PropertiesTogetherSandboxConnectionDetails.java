@@ -32,7 +32,22 @@ public class PropertiesTogetherSandboxConnectionDetails implements TogetherSandb
 
 	@Override
 	public @Nullable String getApiKey() {
-		return firstText(this.properties.getApiKey(), this.environment.getProperty(ClientBuilder.API_KEY_ENV));
+		return firstText(apiKeyOrNull(this.properties.getApiKey()),
+				apiKeyOrNull(this.environment.getProperty(ClientBuilder.API_KEY_ENV)));
+	}
+
+	/**
+	 * Returns a configured API key, or {@code null} when the value means "no key": blank, or an
+	 * unresolved placeholder such as {@code ${TOGETHER_API_KEY}} (the binder keeps the literal
+	 * when the variable is not set, and it must not be sent as a key).
+	 * @param value the configured value
+	 * @return the key, trimmed, or {@code null}
+	 */
+	static @Nullable String apiKeyOrNull(@Nullable String value) {
+		if (!StringUtils.hasText(value) || value.contains("${")) {
+			return null;
+		}
+		return value.trim();
 	}
 
 	@Override

@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -64,6 +65,12 @@ public final class TogetherSandboxAutoConfiguration {
 	@ConditionalOnMissingBean(TogetherSandboxConnectionDetails.class)
 	PropertiesTogetherSandboxConnectionDetails togetherSandboxConnectionDetails(TogetherSandboxProperties properties,
 			Environment environment) {
+		if (properties.getEmulator().effectiveMode() == TogetherSandboxProperties.Emulator.Mode.ALWAYS) {
+			// The emulator did not start although it must: never fall back to Together Sandbox.
+			throw new InvalidConfigurationPropertyValueException(EmbeddedEmulatorConfiguration.MODE_PROPERTY, "always",
+					"together-sandbox-emulator is not on the classpath, and mode 'always' never uses Together Sandbox."
+							+ " Add ai.together.sandbox:together-sandbox-emulator (for example as a test dependency).");
+		}
 		return new PropertiesTogetherSandboxConnectionDetails(properties, environment);
 	}
 

@@ -1,23 +1,35 @@
 package ai.together.sandbox.autoconfigure;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration properties of the Together Sandbox client ({@code together.sandbox.*}).
+ * <p>
+ * They validate themselves when they are bound ({@link Validator}), with the rules of the
+ * client, so that an invalid value fails the startup with Spring Boot's report naming the
+ * property, its value, its origin and the rule, rather than deep in bean creation or at the
+ * first request. No Bean Validation provider is needed, and none is forced on applications.
  *
  * @author together-sandbox-java
  * @since 0.1.0
  */
 @ConfigurationProperties(TogetherSandboxProperties.CONFIG_PREFIX)
-public class TogetherSandboxProperties {
+public class TogetherSandboxProperties implements Validator {
 
 	/** The prefix of the client's properties. */
 	public static final String CONFIG_PREFIX = "together.sandbox";
@@ -28,39 +40,48 @@ public class TogetherSandboxProperties {
 	private boolean enabled = true;
 
 	/**
-	 * API key of the management API. When not set, the TOGETHER_API_KEY environment variable is
-	 * used; when neither is set, the embedded emulator starts if it is on the classpath.
+	 * API key of the management API. When not set, blank or an unresolved placeholder (such as
+	 * "${TOGETHER_API_KEY}" with the variable unset), the TOGETHER_API_KEY environment variable
+	 * is used; when neither is set, the embedded emulator starts if it is on the classpath (see
+	 * "together.sandbox.emulator.mode").
 	 */
 	private @Nullable String apiKey;
 
 	/**
-	 * Origin of the management API, without "/api/v1". When not set, the TOGETHER_BASE_URL
-	 * environment variable or https://api.codesandbox.io is used.
+	 * Origin of the management API, an absolute http or https URL; a trailing "/api/v1" is
+	 * removed. When not set, the TOGETHER_BASE_URL environment variable or
+	 * https://api.codesandbox.io is used.
 	 */
 	private @Nullable String baseUrl;
 
 	/**
 	 * Connect timeout of the client's own connection pool. Does not apply when the application
 	 * provides a WebClient.Builder with a connector; its spring.http.clients settings apply then.
+	 * A value without a unit is in seconds.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration connectTimeout = Duration.ofSeconds(10);
 
 	/**
-	 * Response timeout of each attempt of a non-streaming call. Streams have none.
+	 * Response timeout of each attempt of a non-streaming call. Streams have none. A value
+	 * without a unit is in seconds.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration responseTimeout = Duration.ofSeconds(60);
 
 	/**
 	 * Response timeout of each attempt of the wait call that start, hibernate and shutdown make,
-	 * which returns only once the sandbox has settled.
+	 * which returns only once the sandbox has settled. A value without a unit is in seconds.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration lifecycleTimeout = Duration.ofMinutes(5);
 
 	/**
 	 * Idle timeout of the streams of sandbox agents: a stream that receives nothing, not even a
 	 * keep-alive comment, for this long is closed. An exec output stream then reconnects and
-	 * resumes; the other streams fail.
+	 * resumes; the other streams fail. A value without a unit is in seconds.
 	 */
+	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration streamIdleTimeout = Duration.ofMinutes(5);
 
 	private final Retry retry = new Retry();
@@ -144,6 +165,99 @@ public class TogetherSandboxProperties {
 	}
 
 	@Override
+	public boolean supports(Class<?> type) {
+		return type == TogetherSandboxProperties.class || type == Retry.class || type == Defaults.class
+				|| type == Health.class || type == Emulator.class;
+	}
+
+	/**
+	 * Checks the values with the rules of the client ({@code ClientBuilder},
+	 * {@code RetryConfig}, {@code CreateSandboxRequest}). The binder calls it for these
+	 * properties and for each nested group, so that every error is reported against its own
+	 * property and origin.
+	 * @param target these properties or one of their groups
+	 * @param errors where each invalid value is reported
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		if (target instanceof TogetherSandboxProperties properties) {
+			String baseUrl = properties.getBaseUrl();
+			if (baseUrl != null && !baseUrl.isBlank() && !isHttpUrl(baseUrl.trim())) {
+				errors.rejectValue("baseUrl", "url", "must be an absolute http or https URL without query or"
+						+ " fragment, such as https://api.codesandbox.io");
+			}
+			positive(errors, "connectTimeout", properties.getConnectTimeout());
+			positive(errors, "responseTimeout", properties.getResponseTimeout());
+			positive(errors, "lifecycleTimeout", properties.getLifecycleTimeout());
+			positive(errors, "streamIdleTimeout", properties.getStreamIdleTimeout());
+		}
+		else if (target instanceof Retry retry) {
+			if (retry.getMaxAttempts() < 1) {
+				errors.rejectValue("maxAttempts", "min", "must be at least 1 (1 disables retries)");
+			}
+			notNegative(errors, "initialDelay", retry.getInitialDelay());
+			notNegative(errors, "jitter", retry.getJitter());
+			notNegative(errors, "maxDelay", retry.getMaxDelay());
+			if (!(retry.getMultiplier() >= 1.0) || Double.isInfinite(retry.getMultiplier())) {
+				errors.rejectValue("multiplier", "min", "must be a finite number of at least 1");
+			}
+			List<String> invalid = new ArrayList<>();
+			for (Integer status : retry.getStatuses()) {
+				if (status == null || status < 400 || status > 599) {
+					invalid.add(String.valueOf(status));
+				}
+			}
+			if (!invalid.isEmpty()) {
+				errors.rejectValue("statuses", "status",
+						"must hold HTTP error statuses (400-599), had " + String.join(", ", invalid));
+			}
+		}
+		else if (target instanceof Defaults defaults) {
+			if (defaults.getMillicpu() < 250 || defaults.getMillicpu() % 250 != 0) {
+				errors.rejectValue("millicpu", "millicpu", "must be at least 250 and a multiple of 250");
+			}
+			positive(errors, "memory", defaults.getMemory());
+			positive(errors, "disk", defaults.getDisk());
+		}
+		else if (target instanceof Health health) {
+			positive(errors, "timeout", health.getTimeout());
+		}
+		else if (target instanceof Emulator emulator && (emulator.getPort() < 0 || emulator.getPort() > 65535)) {
+			errors.rejectValue("port", "port", "must be between 0 and 65535 (0 picks a free port)");
+		}
+	}
+
+	private static boolean isHttpUrl(String url) {
+		try {
+			URI uri = new URI(url);
+			String scheme = uri.getScheme();
+			return uri.getHost() != null && ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+					&& uri.getQuery() == null && uri.getFragment() == null;
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
+	}
+
+	private static void positive(Errors errors, String field, @Nullable Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			errors.rejectValue(field, "positive", "must be positive");
+		}
+	}
+
+	private static void notNegative(Errors errors, String field, @Nullable Duration value) {
+		if (value == null || value.isNegative()) {
+			errors.rejectValue(field, "notNegative", "must not be negative");
+		}
+	}
+
+	private static void positive(Errors errors, String field, @Nullable DataSize value) {
+		if (value == null || value.toBytes() <= 0) {
+			errors.rejectValue(field, "positive", "must be positive");
+		}
+	}
+
+	@Override
 	public String toString() {
 		// The API key is a secret: never print it.
 		return "TogetherSandboxProperties[baseUrl=" + this.baseUrl + ", apiKey="
@@ -161,8 +275,10 @@ public class TogetherSandboxProperties {
 		private int maxAttempts = 3;
 
 		/**
-		 * Delay before the second attempt, before jitter.
+		 * Delay before the second attempt, before jitter. A value without a unit is in
+		 * milliseconds.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration initialDelay = Duration.ofMillis(500);
 
 		/**
@@ -171,13 +287,17 @@ public class TogetherSandboxProperties {
 		private double multiplier = 2.0;
 
 		/**
-		 * Upper bound of the random delay added to each backoff delay.
+		 * Upper bound of the random delay added to each backoff delay. A value without a unit is
+		 * in milliseconds.
 		 */
+		@DurationUnit(ChronoUnit.MILLIS)
 		private Duration jitter = Duration.ofMillis(250);
 
 		/**
-		 * Upper bound of each delay, including one asked for by a Retry-After header.
+		 * Upper bound of each delay, including one asked for by a Retry-After header. A value
+		 * without a unit is in seconds.
 		 */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration maxDelay = Duration.ofSeconds(30);
 
 		/**
@@ -343,8 +463,10 @@ public class TogetherSandboxProperties {
 	public static class Health {
 
 		/**
-		 * Timeout of each call the health check makes. The check never retries.
+		 * Timeout of each call the health check makes. The check never retries. A value without
+		 * a unit is in seconds.
 		 */
+		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration timeout = Duration.ofSeconds(3);
 
 		/**
@@ -377,8 +499,15 @@ public class TogetherSandboxProperties {
 	public static class Emulator {
 
 		/**
-		 * Whether to start the embedded emulator when together-sandbox-emulator is on the
-		 * classpath and no API key is configured.
+		 * When the embedded emulator starts (together-sandbox-emulator on the classpath): "always"
+		 * (whatever API key is configured, for tests that must never reach Together Sandbox),
+		 * "when-no-key" (when neither together.sandbox.api-key nor TOGETHER_API_KEY is set) or
+		 * "never".
+		 */
+		private Mode mode = Mode.WHEN_NO_KEY;
+
+		/**
+		 * Whether the embedded emulator may start; false is "mode=never".
 		 */
 		private boolean enabled = true;
 
@@ -393,12 +522,43 @@ public class TogetherSandboxProperties {
 		 */
 		private @Nullable Path dataDir;
 
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		/**
+		 * Returns whether the embedded emulator may start.
+		 * @return whether it may start
+		 * @deprecated since 0.1.0 in favour of {@link #getMode()} ({@code never})
+		 */
+		@Deprecated(since = "0.1.0")
+		@DeprecatedConfigurationProperty(replacement = "together.sandbox.emulator.mode", since = "0.1.0",
+				reason = "Replaced by the emulator mode: false is 'never'.")
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
+		/**
+		 * Sets whether the embedded emulator may start.
+		 * @param enabled whether it may start
+		 * @deprecated since 0.1.0 in favour of {@link #setMode(Mode)} ({@code never})
+		 */
+		@Deprecated(since = "0.1.0")
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		/**
+		 * Returns the mode in effect: {@link #getMode()}, except that the deprecated
+		 * {@code enabled=false} turns the default {@code when-no-key} into {@code never}.
+		 * @return the mode
+		 */
+		Mode effectiveMode() {
+			return (!this.enabled && this.mode == Mode.WHEN_NO_KEY) ? Mode.NEVER : this.mode;
 		}
 
 		public int getPort() {
@@ -415,6 +575,29 @@ public class TogetherSandboxProperties {
 
 		public void setDataDir(@Nullable Path dataDir) {
 			this.dataDir = dataDir;
+		}
+
+		/**
+		 * When the embedded emulator starts.
+		 */
+		public enum Mode {
+
+			/**
+			 * Always, whatever API key is configured (which is then ignored).
+			 */
+			ALWAYS,
+
+			/**
+			 * When neither {@code together.sandbox.api-key} nor {@code TOGETHER_API_KEY} is set
+			 * (blank values and unresolved placeholders count as not set).
+			 */
+			WHEN_NO_KEY,
+
+			/**
+			 * Never: without an API key, startup fails.
+			 */
+			NEVER
+
 		}
 
 	}

@@ -36,6 +36,7 @@ class ConfigurationMetadataTests {
 			"together.sandbox.defaults.snapshot-alias", "together.sandbox.defaults.millicpu",
 			"together.sandbox.defaults.memory", "together.sandbox.defaults.disk", "together.sandbox.defaults.ephemeral",
 			"together.sandbox.health.timeout", "together.sandbox.health.sandboxes", "together.sandbox.emulator.enabled",
+			"together.sandbox.emulator.mode",
 			"together.sandbox.emulator.port", "together.sandbox.emulator.data-dir",
 			"management.health.together-sandbox.enabled");
 
@@ -90,6 +91,40 @@ class ConfigurationMetadataTests {
 		}
 		assertThat(operations).contains("sandboxes.create", "sandboxes.start", "snapshots.create", "files.read",
 				"execs.create");
+	}
+
+	@Test
+	void documentsTheEmulatorModeAndItsDeprecatedAlias() {
+		assertThat(defaultOf("together.sandbox.emulator.mode").asString()).isEqualTo("when-no-key");
+		Set<String> modes = new TreeSet<>();
+		for (JsonNode hint : this.metadata.get("hints")) {
+			if (hint.get("name").asString().equals("together.sandbox.emulator.mode")) {
+				hint.get("values").forEach((value) -> modes.add(value.get("value").asString()));
+			}
+		}
+		assertThat(modes).containsExactlyInAnyOrder("always", "when-no-key", "never");
+		JsonNode enabled = property("together.sandbox.emulator.enabled");
+		assertThat(enabled.path("deprecation").path("replacement").asString())
+			.isEqualTo("together.sandbox.emulator.mode");
+	}
+
+	@Test
+	void documentsTheUnitOfDurationsWithoutOne() {
+		for (JsonNode property : this.metadata.get("properties")) {
+			if (property.path("type").asString("").equals("java.time.Duration")) {
+				assertThat(property.path("description").asString()).as(property.get("name").asString())
+					.containsPattern("A value without a unit is in (seconds|milliseconds)\\.");
+			}
+		}
+	}
+
+	private JsonNode property(String name) {
+		for (JsonNode property : this.metadata.get("properties")) {
+			if (property.get("name").asString().equals(name)) {
+				return property;
+			}
+		}
+		throw new AssertionError("No property " + name);
 	}
 
 	private JsonNode defaultOf(String name) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import ai.together.sandbox.ReactiveTogetherSandbox;
@@ -113,6 +114,113 @@ class EmbeddedEmulatorTests {
 				.hasSingleBean(PropertiesTogetherSandboxConnectionDetails.class));
 		this.contextRunner.withPropertyValues("TOGETHER_API_KEY=real-key")
 			.run((context) -> assertThat(context).doesNotHaveBean(SandboxEmulator.class));
+	}
+
+	@Test
+	void startsTheEmulatorWhenTheKeyIsAnUnresolvedPlaceholder() {
+		// api-key: ${TOGETHER_API_KEY} with the variable unset: the binder keeps the literal.
+		this.contextRunner.withPropertyValues("together.sandbox.api-key=${TOGETHER_API_KEY}").run((context) -> {
+			assertThat(context).hasSingleBean(SandboxEmulator.class);
+			assertThat(context.getBean(TogetherSandbox.class).baseUrl())
+				.isEqualTo(context.getBean(SandboxEmulator.class).baseUrl());
+		});
+	}
+
+	@Test
+	void startsTheEmulatorWhenTheKeyIsBlank() {
+		this.contextRunner.withPropertyValues("together.sandbox.api-key=  ")
+			.run((context) -> assertThat(context).hasSingleBean(SandboxEmulator.class));
+	}
+
+	@Test
+	void failsWithAnAnalysisWhenTheKeyIsAnUnresolvedPlaceholderAndNoEmulator() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(SandboxEmulator.class))
+			.withPropertyValues("together.sandbox.api-key=${TOGETHER_API_KEY}")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(new MissingApiKeyFailureAnalyzer().analyze(context.getStartupFailure())).isNotNull();
+			});
+	}
+
+	@Test
+	void modeAlwaysStartsTheEmulatorDespiteAnApiKeyProperty(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("together.sandbox.emulator.mode=always", "together.sandbox.api-key=sk-PROPERTY-4711")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SandboxEmulator.class);
+				SandboxEmulator emulator = context.getBean(SandboxEmulator.class);
+				assertThat(context.getBean(TogetherSandbox.class).baseUrl()).isEqualTo(emulator.baseUrl());
+				assertThat(context.getBean(TogetherSandboxConnectionDetails.class).getApiKey())
+					.isEqualTo(emulator.apiKey());
+			});
+		assertThat(output).contains("INFO")
+			.contains("together.sandbox.emulator.mode=always")
+			.contains("ignores the API key of together.sandbox.api-key")
+			.doesNotContain("sk-PROPERTY-4711");
+	}
+
+	@Test
+	void modeAlwaysStartsTheEmulatorDespiteTheEnvironmentVariable(CapturedOutput output) {
+		this.contextRunner.withInitializer(HermeticEnvironment.withVariables(Map.of("TOGETHER_API_KEY", "sk-ENV-4712")))
+			.withPropertyValues("together.sandbox.emulator.mode=always")
+			.run((context) -> {
+				assertThat(context.getEnvironment().getProperty("TOGETHER_API_KEY")).isEqualTo("sk-ENV-4712");
+				assertThat(context).hasSingleBean(SandboxEmulator.class);
+				TogetherSandbox client = context.getBean(TogetherSandbox.class);
+				assertThat(client.baseUrl()).isEqualTo(context.getBean(SandboxEmulator.class).baseUrl());
+				// A real call: the emulator answers, with its own key.
+				assertThat(client.sandboxes().list()).isEmpty();
+			});
+		assertThat(output).contains("ignores the API key of the TOGETHER_API_KEY environment variable")
+			.doesNotContain("sk-ENV-4712");
+	}
+
+	@Test
+	void modeAlwaysWithABlankKeyPropertyStillIgnoresTheEnvironmentVariable() {
+		this.contextRunner.withInitializer(HermeticEnvironment.withVariables(Map.of("TOGETHER_API_KEY", "sk-ENV-4713")))
+			.withPropertyValues("together.sandbox.emulator.mode=always", "together.sandbox.api-key=")
+			.run((context) -> assertThat(context).hasSingleBean(SandboxEmulator.class));
+	}
+
+	@Test
+	void modeAlwaysFailsWhenTheEmulatorIsNotOnTheClasspath() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(SandboxEmulator.class))
+			.withPropertyValues("together.sandbox.emulator.mode=always", "together.sandbox.api-key=real-key")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("together.sandbox.emulator.mode")
+					.hasMessageContaining("together-sandbox-emulator is not on the classpath");
+			});
+	}
+
+	@Test
+	void modeNeverDoesNotStartTheEmulatorWithoutAKey() {
+		this.contextRunner.withPropertyValues("together.sandbox.emulator.mode=never").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new MissingApiKeyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("together.sandbox.emulator.mode=never");
+		});
+	}
+
+	@Test
+	void modeNeverUsesTheKey() {
+		this.contextRunner.withPropertyValues("together.sandbox.emulator.mode=never", "together.sandbox.api-key=k")
+			.run((context) -> assertThat(context).doesNotHaveBean(SandboxEmulator.class)
+				.hasSingleBean(PropertiesTogetherSandboxConnectionDetails.class));
+	}
+
+	@Test
+	void modeWhenNoKeyIsTheDefaultAndUsesTheEnvironmentVariable() {
+		this.contextRunner.withInitializer(HermeticEnvironment.withVariables(Map.of("TOGETHER_API_KEY", "sk-ENV-4714")))
+			.withPropertyValues("together.sandbox.emulator.mode=when-no-key")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(SandboxEmulator.class);
+				assertThat(context.getBean(TogetherSandboxConnectionDetails.class).getApiKey()).isEqualTo("sk-ENV-4714");
+			});
+		this.contextRunner.withPropertyValues("together.sandbox.emulator.mode=when-no-key")
+			.run((context) -> assertThat(context).hasSingleBean(SandboxEmulator.class));
 	}
 
 	@Test

@@ -86,6 +86,39 @@ class TogetherSandboxAutoConfigurationTests {
 	}
 
 	@Test
+	void durationsWithoutAUnitAreInTheUnitOfTheirDefaults() {
+		this.contextRunner
+			.withPropertyValues("together.sandbox.connect-timeout=2", "together.sandbox.response-timeout=30",
+					"together.sandbox.lifecycle-timeout=120", "together.sandbox.stream-idle-timeout=90",
+					"together.sandbox.retry.initial-delay=20", "together.sandbox.retry.jitter=5",
+					"together.sandbox.retry.max-delay=10", "together.sandbox.health.timeout=4")
+			.run((context) -> {
+				TogetherSandboxProperties properties = context.getBean(TogetherSandboxProperties.class);
+				assertThat(properties.getResponseTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(properties.getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(properties.getLifecycleTimeout()).isEqualTo(Duration.ofSeconds(120));
+				assertThat(properties.getStreamIdleTimeout()).isEqualTo(Duration.ofSeconds(90));
+				assertThat(properties.getRetry().getInitialDelay()).isEqualTo(Duration.ofMillis(20));
+				assertThat(properties.getRetry().getJitter()).isEqualTo(Duration.ofMillis(5));
+				assertThat(properties.getRetry().getMaxDelay()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(properties.getHealth().getTimeout()).isEqualTo(Duration.ofSeconds(4));
+			});
+	}
+
+	@Test
+	void stripsATrailingApiV1FromTheBaseUrl() {
+		server.stubFor(get("/api/v1/sandboxes").willReturn(okJson("[]")));
+		this.contextRunner
+			.withPropertyValues("together.sandbox.base-url=http://127.0.0.1:" + server.getPort() + "/api/v1/")
+			.run((context) -> {
+				TogetherSandbox client = context.getBean(TogetherSandbox.class);
+				assertThat(client.baseUrl()).isEqualTo("http://127.0.0.1:" + server.getPort());
+				assertThat(client.sandboxes().list()).isEmpty();
+			});
+		server.verify(getRequestedFor(urlEqualTo("/api/v1/sandboxes")));
+	}
+
+	@Test
 	void bindsEveryProperty(@org.junit.jupiter.api.io.TempDir Path dataDir) {
 		this.contextRunner
 			.withPropertyValues("together.sandbox.base-url=http://127.0.0.1:" + server.getPort() + "/",
@@ -98,7 +131,7 @@ class TogetherSandboxAutoConfigurationTests {
 					"together.sandbox.defaults.snapshot-alias=my-app@v1", "together.sandbox.defaults.millicpu=2000",
 					"together.sandbox.defaults.memory=4GB", "together.sandbox.defaults.disk=20GB",
 					"together.sandbox.defaults.ephemeral=true", "together.sandbox.health.timeout=750ms",
-					"together.sandbox.health.sandboxes=abc123,def456", "together.sandbox.emulator.enabled=false",
+					"together.sandbox.health.sandboxes=abc123,def456", "together.sandbox.emulator.mode=never",
 					"together.sandbox.emulator.port=18080", "together.sandbox.emulator.data-dir=" + dataDir)
 			.run((context) -> {
 				TogetherSandboxProperties properties = context.getBean(TogetherSandboxProperties.class);
@@ -107,7 +140,7 @@ class TogetherSandboxAutoConfigurationTests {
 				assertThat(properties.getLifecycleTimeout()).isEqualTo(Duration.ofMinutes(2));
 				assertThat(properties.getHealth().getTimeout()).isEqualTo(Duration.ofMillis(750));
 				assertThat(properties.getHealth().getSandboxes()).containsExactly("abc123", "def456");
-				assertThat(properties.getEmulator().isEnabled()).isFalse();
+				assertThat(properties.getEmulator().getMode()).isEqualTo(TogetherSandboxProperties.Emulator.Mode.NEVER);
 				assertThat(properties.getEmulator().getPort()).isEqualTo(18080);
 				assertThat(properties.getEmulator().getDataDir()).isEqualTo(dataDir);
 				assertThat(properties.getDefaults().getMemory()).isEqualTo(DataSize.ofGigabytes(4));

@@ -24,10 +24,12 @@ import org.springframework.http.HttpMethod;
  * @param timeout the response timeout of this call, or {@code null} for the client's default
  * @param headers further request headers (for example {@code Accept})
  * @param sandboxId the sandbox the call is about, for observations, or {@code null}
+ * @param timeoutSetting the setting that {@code timeout} comes from, named in the timeout
+ * error ({@code lifecycleTimeout}), or {@code null} for a fixed timeout of the call
  */
 public record ApiCall(String operation, @Nullable String context, HttpMethod method, URI uri, String bearerToken,
 		byte @Nullable [] body, @Nullable String contentType, @Nullable Duration timeout, Map<String, String> headers,
-		@Nullable String sandboxId) {
+		@Nullable String sandboxId, @Nullable String timeoutSetting) {
 
 	/**
 	 * Copies the headers so the call stays immutable.
@@ -47,7 +49,7 @@ public record ApiCall(String operation, @Nullable String context, HttpMethod met
 	 */
 	public static ApiCall of(String operation, @Nullable String context, HttpMethod method, URI uri,
 			String bearerToken) {
-		return new ApiCall(operation, context, method, uri, bearerToken, null, null, null, Map.of(), null);
+		return new ApiCall(operation, context, method, uri, bearerToken, null, null, null, Map.of(), null, null);
 	}
 
 	/**
@@ -67,7 +69,7 @@ public record ApiCall(String operation, @Nullable String context, HttpMethod met
 	 */
 	public ApiCall withBody(byte[] bytes, String type) {
 		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, bytes, type,
-				this.timeout, this.headers, this.sandboxId);
+				this.timeout, this.headers, this.sandboxId, this.timeoutSetting);
 	}
 
 	/**
@@ -77,7 +79,19 @@ public record ApiCall(String operation, @Nullable String context, HttpMethod met
 	 */
 	public ApiCall withTimeout(Duration timeout) {
 		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, this.body,
-				this.contentType, timeout, this.headers, this.sandboxId);
+				this.contentType, timeout, this.headers, this.sandboxId, null);
+	}
+
+	/**
+	 * Returns a copy with its own response timeout, taken from a client setting that the
+	 * timeout error names.
+	 * @param timeout the timeout
+	 * @param setting the builder setting it comes from, for example {@code lifecycleTimeout}
+	 * @return the copy
+	 */
+	public ApiCall withTimeout(Duration timeout, String setting) {
+		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, this.body,
+				this.contentType, timeout, this.headers, this.sandboxId, setting);
 	}
 
 	/**
@@ -90,7 +104,7 @@ public record ApiCall(String operation, @Nullable String context, HttpMethod met
 		Map<String, String> more = new LinkedHashMap<>(this.headers);
 		more.put(name, value);
 		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, this.body,
-				this.contentType, this.timeout, more, this.sandboxId);
+				this.contentType, this.timeout, more, this.sandboxId, this.timeoutSetting);
 	}
 
 	/**
@@ -100,7 +114,7 @@ public record ApiCall(String operation, @Nullable String context, HttpMethod met
 	 */
 	public ApiCall withSandboxId(String sandboxId) {
 		return new ApiCall(this.operation, this.context, this.method, this.uri, this.bearerToken, this.body,
-				this.contentType, this.timeout, this.headers, sandboxId);
+				this.contentType, this.timeout, this.headers, sandboxId, this.timeoutSetting);
 	}
 
 	@Override

@@ -347,11 +347,21 @@ public final class HttpTransport implements AutoCloseable {
 
 	private <T> Mono<T> exchange(ApiCall call, ResponseDecoder<T> decoder) {
 		Duration timeout = (call.timeout() != null) ? call.timeout() : this.responseTimeout;
+		// Named after the builder setting, with its value: a timeout set in the wrong unit
+		// (30 ms for 30 s) shows at once.
+		String setting = (call.timeout() == null) ? "responseTimeout"
+				: (call.timeoutSetting() != null) ? call.timeoutSetting() : "the call's own timeout";
 		return request(call).exchangeToMono((response) -> readResponse(call, response, decoder))
-			.timeout(timeout)
+			.timeout(timeout, Mono.error(() -> new TimeoutException(
+					"no response within " + shownDuration(timeout) + " (" + setting + ")")))
 			.onErrorMap(HttpTransport::isTransportFailure,
 					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
 			.onErrorMap((error) -> this.redactor.redact(error));
+	}
+
+	private static String shownDuration(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	/**

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Testcontainers(disabledWithoutDocker = true)
 @SpringBootTest(classes = TogetherSandboxEmulatorContainerTests.Application.class,
-		properties = "together.sandbox.emulator.enabled=false")
+		properties = "together.sandbox.emulator.mode=never")
 class TogetherSandboxEmulatorContainerTests {
 
 	private static final Path EMULATOR_JAR = Path.of("..", "together-sandbox-emulator", "target",
