@@ -52,7 +52,8 @@ public final class EmulatorServer implements AutoCloseable {
 		Files.createDirectories(dataDirectory.resolve("tmp"));
 		this.state = new EmulatorState(dataDirectory, transitionDelay, Duration.ofSeconds(60));
 		String host = bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
-		if (bindAddress.equals("0.0.0.0") || bindAddress.equals("::")) {
+		if (isWildcard(bindAddress)) {
+			// Every interface, the loopback one included: hand out the URL that works locally.
 			host = "127.0.0.1";
 		}
 		String origin = "http://" + host + ":";
@@ -88,6 +89,15 @@ public final class EmulatorServer implements AutoCloseable {
 			throw ex;
 		}
 		this.baseUrl = origin + this.server.port();
+	}
+
+	private static boolean isWildcard(String address) {
+		try {
+			return java.net.InetAddress.getByName(address).isAnyLocalAddress();
+		}
+		catch (java.net.UnknownHostException ex) {
+			return false;
+		}
 	}
 
 	/**
