@@ -92,7 +92,8 @@ public final class SandboxEmulator implements AutoCloseable {
 		EmulatorServer server;
 		try {
 			server = new EmulatorServer(options.bindAddress(), options.port(), apiKey, dataDirectory,
-					options.maxJsonBytes(), options.maxUploadBytes(), options.transitionDelay());
+					options.maxJsonBytes(), options.maxUploadBytes(), options.transitionDelay(),
+					options.requestHeadTimeout(), options.idleTimeout());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start the emulator", ex);
