@@ -54,6 +54,13 @@ class ConnectionTimeoutTest {
 		return socket;
 	}
 
+	private static OutputStream write(Socket socket, String text) throws IOException {
+		OutputStream out = socket.getOutputStream();
+		out.write(text.getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		return out;
+	}
+
 	/** Reads until the server closes; a read timeout (the connection still open) fails. */
 	private static void assertClosedByServer(Socket socket, long startNanos) throws IOException {
 		InputStream in = socket.getInputStream();
@@ -75,9 +82,7 @@ class ConnectionTimeoutTest {
 	void aRequestHeadThatNeverCompletesIsClosed() throws IOException {
 		try (Socket socket = connect()) {
 			long start = System.nanoTime();
-			OutputStream out = socket.getOutputStream();
-			out.write("GET /api/v1/sandb".getBytes(StandardCharsets.US_ASCII));
-			out.flush();
+			write(socket, "GET /api/v1/sandb");
 			assertClosedByServer(socket, start);
 		}
 	}
@@ -86,9 +91,7 @@ class ConnectionTimeoutTest {
 	void aTricklingRequestHeadIsClosed() throws Exception {
 		try (Socket socket = connect()) {
 			long start = System.nanoTime();
-			OutputStream out = socket.getOutputStream();
-			out.write("GET /api/v1/sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
-			out.flush();
+			OutputStream out = write(socket, "GET /api/v1/sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n");
 			// One header byte every 100 ms: never idle for the idle timeout, never a whole head.
 			CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> {
 				try {
@@ -111,9 +114,7 @@ class ConnectionTimeoutTest {
 	@Test
 	void anIdleKeepAliveConnectionIsClosed() throws IOException {
 		try (Socket socket = connect()) {
-			OutputStream out = socket.getOutputStream();
-			out.write("GET /api/v1/sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-			out.flush();
+			write(socket, "GET /api/v1/sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 			Map<String, String> headers = readResponseHead(socket.getInputStream());
 			assertThat(headers.get(":status")).isEqualTo("401");
 			assertThat(headers.getOrDefault("connection", "")).doesNotContainIgnoringCase("close");
