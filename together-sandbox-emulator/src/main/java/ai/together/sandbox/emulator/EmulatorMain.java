@@ -42,18 +42,37 @@ public final class EmulatorMain {
 			emulator.close();
 			stopped.countDown();
 		}, "sandbox-emulator-shutdown"));
-		System.out.println("Together Sandbox emulator listening on " + emulator.baseUrl());
-		if (emulator.apiKeyGenerated()) {
-			System.out.println("API key (generated): " + emulator.apiKey());
-			System.out.println("  export TOGETHER_BASE_URL=" + emulator.baseUrl() + " TOGETHER_API_KEY="
-					+ emulator.apiKey());
+		banner(emulator, options).forEach(System.out::println);
+		stopped.await();
+	}
+
+	/**
+	 * Returns the lines printed when the emulator has started.
+	 * @param emulator the running emulator
+	 * @param options the options it was started with
+	 * @return the banner lines
+	 */
+	static java.util.List<String> banner(SandboxEmulator emulator, EmulatorOptions options) {
+		java.util.List<String> lines = new java.util.ArrayList<>();
+		String warning = emulator.networkWarning();
+		if (warning == null) {
+			lines.add("Together Sandbox emulator listening on " + emulator.baseUrl());
 		}
 		else {
-			System.out.println("API key: as given with --api-key");
-			System.out.println("  export TOGETHER_BASE_URL=" + emulator.baseUrl());
+			lines.add("Together Sandbox emulator listening on " + emulator.listenDescription() + "; from this machine: "
+					+ emulator.baseUrl());
+			lines.add(warning);
 		}
-		System.out.println("Data directory: " + emulator.dataDirectory());
-		stopped.await();
+		if (emulator.apiKeyGenerated()) {
+			lines.add("API key (generated): " + emulator.apiKey());
+			lines.add("  export TOGETHER_BASE_URL=" + emulator.baseUrl() + " TOGETHER_API_KEY=" + emulator.apiKey());
+		}
+		else {
+			lines.add("API key: as given with --api-key");
+			lines.add("  export TOGETHER_BASE_URL=" + emulator.baseUrl());
+		}
+		lines.add("Data directory: " + emulator.dataDirectory());
+		return lines;
 	}
 
 	static @org.jspecify.annotations.Nullable EmulatorOptions parse(String[] args) {
@@ -99,7 +118,8 @@ public final class EmulatorMain {
 		out.println("Usage: java -jar together-sandbox-emulator-all.jar [--port N] [--bind ADDRESS]"
 				+ " [--api-key KEY] [--data-dir DIR]");
 		out.println("  --port      port to listen on (default 0: a free port)");
-		out.println("  --bind      address to listen on (default 127.0.0.1)");
+		out.println("  --bind      address to listen on (default 127.0.0.1; any other address exposes the API,"
+				+ " which runs commands as you, to the network)");
 		out.println("  --api-key   management API key (default: random, printed)");
 		out.println("  --data-dir  keep sandboxes here across restarts (default: temporary)");
 	}

@@ -22,6 +22,12 @@ public final class EmulatorOptions {
 	/** The default largest JSON request body: 1 MiB. */
 	public static final long DEFAULT_MAX_JSON_BYTES = 1024L * 1024;
 
+	/** The default time a client has to send a whole request head once its first byte arrived: 10 s. */
+	public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
+
+	/** The default time a connection may stay open with no request in flight: 60 s. */
+	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
 	private final int port;
 
 	private final String bindAddress;
@@ -36,6 +42,10 @@ public final class EmulatorOptions {
 
 	private final Duration transitionDelay;
 
+	private final Duration requestHeadTimeout;
+
+	private final Duration idleTimeout;
+
 	private EmulatorOptions(Builder builder) {
 		this.port = builder.port;
 		this.bindAddress = builder.bindAddress;
@@ -44,6 +54,8 @@ public final class EmulatorOptions {
 		this.maxUploadBytes = builder.maxUploadBytes;
 		this.maxJsonBytes = builder.maxJsonBytes;
 		this.transitionDelay = builder.transitionDelay;
+		this.requestHeadTimeout = builder.requestHeadTimeout;
+		this.idleTimeout = builder.idleTimeout;
 	}
 
 	/**
@@ -120,6 +132,26 @@ public final class EmulatorOptions {
 	}
 
 	/**
+	 * Returns how long a client has, from the first byte of a request, to send the whole request
+	 * line and headers before the connection is closed. Bodies, uploads and event streams are not
+	 * limited by it.
+	 * @return the request head timeout
+	 */
+	public Duration requestHeadTimeout() {
+		return this.requestHeadTimeout;
+	}
+
+	/**
+	 * Returns how long a connection may stay open with no request in flight (a new connection
+	 * before its first byte, a keep-alive connection between requests) before it is closed. A
+	 * request in progress, such as a long upload or an event stream, is never cut by it.
+	 * @return the idle timeout
+	 */
+	public Duration idleTimeout() {
+		return this.idleTimeout;
+	}
+
+	/**
 	 * Builds {@link EmulatorOptions}.
 	 */
 	public static final class Builder {
@@ -137,6 +169,10 @@ public final class EmulatorOptions {
 		private long maxJsonBytes = DEFAULT_MAX_JSON_BYTES;
 
 		private Duration transitionDelay = Duration.ofMillis(5);
+
+		private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+
+		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
 		private Builder() {
 		}
@@ -220,6 +256,35 @@ public final class EmulatorOptions {
 		public Builder transitionDelay(Duration transitionDelay) {
 			this.transitionDelay = Objects.requireNonNull(transitionDelay, "transitionDelay");
 			return this;
+		}
+
+		/**
+		 * Sets how long a client has to send a whole request head once its first byte arrived
+		 * (default 10 s).
+		 * @param requestHeadTimeout the timeout, positive
+		 * @return this builder
+		 */
+		public Builder requestHeadTimeout(Duration requestHeadTimeout) {
+			this.requestHeadTimeout = positive(requestHeadTimeout, "requestHeadTimeout");
+			return this;
+		}
+
+		/**
+		 * Sets how long a connection may stay open with no request in flight (default 60 s).
+		 * @param idleTimeout the timeout, positive
+		 * @return this builder
+		 */
+		public Builder idleTimeout(Duration idleTimeout) {
+			this.idleTimeout = positive(idleTimeout, "idleTimeout");
+			return this;
+		}
+
+		private static Duration positive(Duration value, String name) {
+			Objects.requireNonNull(value, name);
+			if (value.isNegative() || value.isZero()) {
+				throw new IllegalArgumentException(name + " must be positive");
+			}
+			return value;
 		}
 
 		/**

@@ -44,9 +44,12 @@ public final class SandboxEmulator implements AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private SandboxEmulator(EmulatorServer server, String apiKey, boolean apiKeyGenerated, Path dataDirectory,
-			boolean temporaryDataDirectory) {
+	private final String bindAddress;
+
+	private SandboxEmulator(EmulatorServer server, String bindAddress, String apiKey, boolean apiKeyGenerated,
+			Path dataDirectory, boolean temporaryDataDirectory) {
 		this.server = server;
+		this.bindAddress = bindAddress;
 		this.apiKey = apiKey;
 		this.apiKeyGenerated = apiKeyGenerated;
 		this.dataDirectory = dataDirectory;
@@ -89,14 +92,23 @@ public final class SandboxEmulator implements AutoCloseable {
 		EmulatorServer server;
 		try {
 			server = new EmulatorServer(options.bindAddress(), options.port(), apiKey, dataDirectory,
-					options.maxJsonBytes(), options.maxUploadBytes(), options.transitionDelay());
+					options.maxJsonBytes(), options.maxUploadBytes(), options.transitionDelay(),
+					options.requestHeadTimeout(), options.idleTimeout());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start the emulator", ex);
 		}
-		logger.warn("Together Sandbox emulator at " + server.baseUrl()
-				+ " is not an isolation boundary: sandbox processes run as the current user on this machine");
-		return new SandboxEmulator(server, apiKey, generated, dataDirectory, temporary);
+		SandboxEmulator emulator = new SandboxEmulator(server, options.bindAddress(), apiKey, generated, dataDirectory,
+				temporary);
+		String exposure = emulator.networkWarning();
+		if (exposure != null) {
+			logger.warn(exposure);
+		}
+		else {
+			logger.warn("Together Sandbox emulator at " + server.baseUrl()
+					+ " is not an isolation boundary: sandbox processes run as the current user on this machine");
+		}
+		return emulator;
 	}
 
 	/**
@@ -114,6 +126,55 @@ public final class SandboxEmulator implements AutoCloseable {
 	 */
 	public int port() {
 		return this.server.port();
+	}
+
+	/**
+	 * Describes where the server listens: {@code host:port}, and for a wildcard bind the words
+	 * "all interfaces".
+	 * @return the listening address
+	 */
+	String listenDescription() {
+		String host = this.bindAddress.contains(":") ? "[" + this.bindAddress + "]" : this.bindAddress;
+		String address = host + ":" + port();
+		return isWildcard(this.bindAddress) ? "all interfaces (" + address + ")" : address;
+	}
+
+	/**
+	 * Returns the warning for a bind address that other machines can reach, or {@code null} for
+	 * a loopback address.
+	 * @return the warning
+	 */
+	@Nullable String networkWarning() {
+		if (isLoopback(this.bindAddress)) {
+			return null;
+		}
+		return "WARNING: the Together Sandbox emulator listens on " + listenDescription()
+				+ " and is reachable from the network: its API runs commands and writes files as the current user ("
+				+ System.getProperty("user.name") + ") on this machine, guarded only by the API key."
+				+ " Bind to 127.0.0.1 unless other machines must reach it.";
+	}
+
+	static boolean isWildcard(String address) {
+		try {
+			return java.net.InetAddress.getByName(address).isAnyLocalAddress();
+		}
+		catch (java.net.UnknownHostException ex) {
+			return false;
+		}
+	}
+
+	private static boolean isLoopback(String address) {
+		try {
+			for (java.net.InetAddress resolved : java.net.InetAddress.getAllByName(address)) {
+				if (!resolved.isLoopbackAddress()) {
+					return false;
+				}
+			}
+			return true;
+		}
+		catch (java.net.UnknownHostException ex) {
+			return false;
+		}
 	}
 
 	/**

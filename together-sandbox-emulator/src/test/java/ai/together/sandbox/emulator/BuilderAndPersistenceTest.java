@@ -17,6 +17,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -43,10 +45,6 @@ class BuilderAndPersistenceTest {
 			TarArchiveEntry link = new TarArchiveEntry("./app/link-in", TarArchiveEntry.LF_SYMLINK);
 			link.setLinkName("main.py");
 			tar.putArchiveEntry(link);
-			tar.closeArchiveEntry();
-			TarArchiveEntry outsideLink = new TarArchiveEntry("./app/link-out", TarArchiveEntry.LF_SYMLINK);
-			outsideLink.setLinkName("../../../../etc/passwd");
-			tar.putArchiveEntry(outsideLink);
 			tar.closeArchiveEntry();
 			if (malicious) {
 				addFile(tar, "../evil.txt", "evil");
@@ -114,8 +112,6 @@ class BuilderAndPersistenceTest {
 				.asString()).isEqualTo("print('hi')\n");
 			assertThat(client.agent(sandbox, "GET", "/api/v1/files/" + enc("/app/link-in"), null, "FileReadResponse")
 				.status()).isEqualTo(200);
-			assertThat(client.agent(sandbox, "GET", "/api/v1/file_stat/" + enc("/app/link-out"), null, null).status())
-				.isBetween(400, 499);
 			Response deleted = EmulatorClient.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/builds/" + buildId))
 				.header("Authorization", "Bearer " + emulator.apiKey())
 				.DELETE()
@@ -124,14 +120,81 @@ class BuilderAndPersistenceTest {
 		}
 	}
 
+	private static void addLink(TarArchiveOutputStream tar, String name, String target) throws IOException {
+		TarArchiveEntry link = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+		link.setLinkName(target);
+		tar.putArchiveEntry(link);
+		tar.closeArchiveEntry();
+	}
+
+	private static void addDirectory(TarArchiveOutputStream tar, String name) throws IOException {
+		tar.putArchiveEntry(new TarArchiveEntry(name.endsWith("/") ? name : name + "/"));
+		tar.closeArchiveEntry();
+	}
+
+	/**
+	 * Archives whose links are each textually inside the context but, followed one after another,
+	 * lead out of it. The context is {@code <data>/builds/<id>/context}: four levels below the
+	 * parent of the data directory, which is where the deep chain lands on a vulnerable extractor
+	 * (never higher, so a failing run writes only into the test's temporary directory).
+	 */
+	private static byte[] chainedLinkArchive(String kind, Path outside) throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+			tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+			addFile(tar, "Dockerfile", "FROM alpine:latest\n");
+			switch (kind) {
+				case "dot-chain" -> {
+					// a is the context itself, so a/.. is its parent (textually: the context).
+					addLink(tar, "a", ".");
+					addLink(tar, "b", "a/..");
+					addFile(tar, "b/escaped/file", "escaped");
+				}
+				case "dot-chain-up" -> {
+					addLink(tar, "a", ".");
+					addLink(tar, "b", "a/..");
+					addLink(tar, "c", "b/../..");
+					addFile(tar, "c/escaped/file", "escaped");
+				}
+				case "deep-chain" -> {
+					addDirectory(tar, "d1/d2/d3/d4");
+					addLink(tar, "d1/d2/d3/d4/w", "../../../..");
+					// Textually d1; really four levels above the context.
+					addLink(tar, "e", "d1/d2/d3/d4/w/../../../..");
+					addFile(tar, "e/escaped/file", "escaped");
+				}
+				case "absolute" -> {
+					addLink(tar, "abs", outside.toAbsolutePath().toString());
+					addFile(tar, "abs/escaped/file", "escaped");
+				}
+				default -> throw new IllegalArgumentException(kind);
+			}
+		}
+		return bytes.toByteArray();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "dot-chain", "dot-chain-up", "deep-chain", "absolute" })
+	void chainedAndAbsoluteLinksAreRefusedAndWriteNothingOutside(String kind) throws IOException {
+		Path data = this.outside.resolve("data");
+		EmulatorOptions options = EmulatorOptions.builder().dataDirectory(data).build();
+		try (SandboxEmulator emulator = SandboxEmulator.start(options)) {
+			Response submitted = EmulatorClient.send(submit(emulator, chainedLinkArchive(kind, this.outside)));
+			try (var tree = Files.walk(this.outside)) {
+				assertThat(tree.map(p -> p.getFileName().toString())).as(kind).doesNotContain("escaped");
+			}
+			try (var top = Files.list(this.outside)) {
+				assertThat(top.map(p -> p.getFileName().toString())).as(kind).containsExactly("data");
+			}
+			assertThat(submitted.status()).as(kind).isBetween(400, 499);
+		}
+	}
+
 	@Test
-	void escapingArchivesFailTheBuild() throws IOException {
+	void escapingArchivesAreRefused() throws IOException {
 		try (SandboxEmulator emulator = SandboxEmulator.start()) {
 			Response submitted = EmulatorClient.send(submit(emulator, contextArchive(true)));
-			String buildId = submitted.body().get("build_id").asString();
-			List<JsonNode> logs = EmulatorClient.sse(emulator.baseUrl() + "/builds/" + buildId + "/logs",
-					emulator.apiKey(), events -> false, Duration.ofSeconds(10));
-			assertThat(logs.get(logs.size() - 1).has("error")).isTrue();
+			assertThat(submitted.status()).isEqualTo(400);
 			try (var tree = Files.walk(emulator.dataDirectory())) {
 				assertThat(tree.map(p -> p.getFileName().toString())).doesNotContain("evil.txt");
 			}

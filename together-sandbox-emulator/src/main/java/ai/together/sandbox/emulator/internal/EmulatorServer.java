@@ -10,6 +10,7 @@ import ai.together.sandbox.emulator.internal.agent.AgentApi;
 import ai.together.sandbox.emulator.internal.builder.BuilderApi;
 import ai.together.sandbox.emulator.internal.http.DecodingFailureResponder;
 import ai.together.sandbox.emulator.internal.http.Dispatcher;
+import ai.together.sandbox.emulator.internal.http.RequestHeadTimeout;
 import ai.together.sandbox.emulator.internal.management.ManagementApi;
 import ai.together.sandbox.emulator.internal.state.EmulatorState;
 import org.apache.commons.logging.Log;
@@ -45,14 +46,18 @@ public final class EmulatorServer implements AutoCloseable {
 	 * @param maxJsonBytes the largest JSON request body accepted
 	 * @param maxUploadBytes the largest file upload or build context accepted
 	 * @param transitionDelay how long starting and stopping take
+	 * @param requestHeadTimeout how long a client has to send a whole request head
+	 * @param idleTimeout how long a connection may stay open with no request in flight
 	 */
 	public EmulatorServer(String bindAddress, int port, String apiKey, Path dataDirectory, long maxJsonBytes,
-			long maxUploadBytes, Duration transitionDelay) throws IOException {
+			long maxUploadBytes, Duration transitionDelay, Duration requestHeadTimeout, Duration idleTimeout)
+			throws IOException {
 		Files.createDirectories(dataDirectory.resolve("sandboxes"));
 		Files.createDirectories(dataDirectory.resolve("tmp"));
 		this.state = new EmulatorState(dataDirectory, transitionDelay, Duration.ofSeconds(60));
 		String host = bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
-		if (bindAddress.equals("0.0.0.0") || bindAddress.equals("::")) {
+		if (isWildcard(bindAddress)) {
+			// Every interface, the loopback one included: hand out the URL that works locally.
 			host = "127.0.0.1";
 		}
 		String origin = "http://" + host + ":";
@@ -75,10 +80,18 @@ public final class EmulatorServer implements AutoCloseable {
 				.host(bindAddress)
 				.port(port)
 				.httpRequestDecoder(spec -> spec.maxInitialLineLength(64 * 1024))
-				// Requests the decoder rejects (too long, malformed) get a JSON error too.
-				.doOnChannelInit((observer, channel, remote) -> channel.pipeline()
-					.addAfter(NettyPipeline.HttpCodec, "emulator.decodingFailures",
-							new DecodingFailureResponder(dispatcher::errorStyle)))
+				// Closes a connection with no request in flight (before its first request, between
+				// keep-alive requests); a request being read or answered, even a long upload or an
+				// event stream, is never cut.
+				.idleTimeout(idleTimeout)
+				.doOnChannelInit((observer, channel, remote) -> {
+					// Requests the decoder rejects (too long, malformed) get a JSON error too.
+					channel.pipeline()
+						.addAfter(NettyPipeline.HttpCodec, "emulator.decodingFailures",
+								new DecodingFailureResponder(dispatcher::errorStyle));
+					// A head trickled byte by byte resets the idle timeout; this limit it cannot.
+					RequestHeadTimeout.install(channel.pipeline(), NettyPipeline.HttpCodec, requestHeadTimeout);
+				})
 				.handle(dispatcher::handle)
 				.bindNow(Duration.ofSeconds(10));
 		}
@@ -88,6 +101,15 @@ public final class EmulatorServer implements AutoCloseable {
 			throw ex;
 		}
 		this.baseUrl = origin + this.server.port();
+	}
+
+	private static boolean isWildcard(String address) {
+		try {
+			return java.net.InetAddress.getByName(address).isAnyLocalAddress();
+		}
+		catch (java.net.UnknownHostException ex) {
+			return false;
+		}
 	}
 
 	/**

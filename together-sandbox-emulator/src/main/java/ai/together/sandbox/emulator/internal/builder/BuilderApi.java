@@ -170,6 +170,10 @@ public final class BuilderApi {
 					+ " is not executed: the emulator uses the context as the sandbox file tree");
 			logs.add("Image " + imageRef + " is ready");
 		}
+		catch (TarExtractor.EscapeException ex) {
+			// Refused outright: the caller's cleanup removes the build directory, context included.
+			throw ApiException.badRequest("invalid build context: " + ex.getMessage());
+		}
 		catch (IOException | IllegalArgumentException ex) {
 			error = "invalid build context: " + ex.getMessage();
 			logs.add(error);
