@@ -323,11 +323,24 @@ public final class SandboxFiles {
 			throw new ApiException(403, "permission denied: " + vmPath);
 		}
 		catch (FileSystemException ex) {
-			throw ApiException.badRequest("cannot access " + vmPath + ": " + ex.getReason());
+			throw ApiException.badRequest("cannot access " + vmPath + ": " + reason(ex));
 		}
 		catch (IOException ex) {
-			throw new ApiException(500, "I/O error on " + vmPath + ": " + ex.getMessage());
+			throw new ApiException(500, "I/O error on " + vmPath + ": " + reason(ex));
 		}
+	}
+
+	/**
+	 * What went wrong in an I/O failure, without the host paths that the messages of
+	 * {@code java.nio.file} exceptions carry.
+	 * @param ex the failure
+	 * @return the reason of a file system failure, else the type of the failure
+	 */
+	public static String reason(IOException ex) {
+		if (ex instanceof FileSystemException fs && fs.getReason() != null) {
+			return fs.getReason();
+		}
+		return ex.getClass().getSimpleName();
 	}
 
 }
