@@ -59,14 +59,13 @@ final class FileHandlers {
 	static Mono<Reply> watch(AgentCall call) {
 		String recursive = call.request().queryParam("recursive");
 		List<String> ignore = call.request().queryParams("ignorePatterns");
-		return Reply.blocking(() -> Reply.sse(DirectoryWatcher.watch(call.files(), call.vmPath(),
+		return call.sandbox().blocking().run(() -> Reply.sse(DirectoryWatcher.watch(call.files(), call.vmPath(),
 				recursive != null && recursive.equalsIgnoreCase("true"), ignore)));
 	}
 
 	Mono<Reply> upload(AgentCall call) {
 		String vm = call.vmPath();
-		return Mono.fromCallable(() -> call.files().prepareWrite(vm))
-			.subscribeOn(Schedulers.boundedElastic())
+		return call.sandbox().blocking().run(() -> call.files().prepareWrite(vm))
 			.flatMap(target -> receiveInto(call.request(), vm, target))
 			.map(target -> Reply.json(201, SandboxFiles.readResponse(SandboxFiles.normalize(vm),
 					SandboxFiles.io(vm, () -> Files.readAllBytes(target)))));

@@ -117,10 +117,18 @@ public final class SandboxFiles {
 
 	public Map<String, Object> read(String vmPath) {
 		Path path = resolve(vmPath, true);
-		if (Files.isDirectory(path)) {
+		// The type of what the path names, links followed (resolve kept them inside): only a
+		// regular file is opened, never a named pipe or a device, whose opening or reading blocks.
+		Path real = io(vmPath, path::toRealPath);
+		BasicFileAttributes attrs = io(vmPath,
+				() -> Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+		if (attrs.isDirectory()) {
 			throw ApiException.badRequest("path is a directory: " + vmPath);
 		}
-		byte[] bytes = io(vmPath, () -> Files.readAllBytes(path));
+		if (!attrs.isRegularFile()) {
+			throw ApiException.badRequest("not a regular file: " + vmPath);
+		}
+		byte[] bytes = io(vmPath, () -> Files.readAllBytes(real));
 		return readResponse(normalize(vmPath), bytes);
 	}
 

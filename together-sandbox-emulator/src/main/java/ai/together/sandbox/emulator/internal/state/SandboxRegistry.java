@@ -214,6 +214,7 @@ public final class SandboxRegistry {
 	/** Kills the execs of every sandbox, all at once, and stops the lifecycle timers. */
 	void close() {
 		SandboxExecs.killAll(this.sandboxes.values().stream().map(SandboxInstance::execs).toList());
+		this.sandboxes.values().forEach(sandbox -> sandbox.blocking().dispose());
 		this.scheduler.shutdownNow();
 	}
 
