@@ -124,7 +124,7 @@ class EmulatorFuzzTest {
 				continue;
 			}
 			statuses.merge(response.status(), 1, Integer::sum);
-			String problem = problem(request, response);
+			String problem = problem(request, response, this.root.toString());
 			if (problem != null) {
 				failures.add(request + ": " + problem);
 			}
@@ -144,10 +144,13 @@ class EmulatorFuzzTest {
 	}
 
 	/** What is wrong with a response, or {@code null}. */
-	private static @Nullable String problem(Generator.Request request, RawHttp.Response response) {
+	private static @Nullable String problem(Generator.Request request, RawHttp.Response response, String hostRoot) {
 		int status = response.status();
 		if (status == 0) {
 			return "the connection closed without a response";
+		}
+		if (response.text().contains(hostRoot)) {
+			return "HTTP " + status + " names a host path: " + response.text();
 		}
 		if (status >= 500) {
 			return "HTTP " + status + " " + response.text();
@@ -250,6 +253,7 @@ class EmulatorFuzzTest {
 				"/api/v1/directories/{path}", "/api/v1/execs", "/api/v1/execs/{seg}", "/api/v1/execs/{seg}/io",
 				"/api/v1/execs/{seg}/io?lastSequence={seg}", "/api/v1/stream/execs", "/api/v1/stream/execs/{seg}/io",
 				"/api/v1/stream/ports", "/api/v1/ports", "/api/v1/stream/directories/watcher/{path}?recursive={seg}",
+				"/api/v1/stream/directories/watcher/{path}?ignorePatterns={glob}&ignorePatterns={glob}",
 				"/api/v1/tasks", "/api/v1/setup-tasks", "/api/v1/tasks/{seg}", "/api/v1/{seg}", "/{seg}");
 
 		private static final List<String> BUILDER = List.of("/builds", "/builds/{seg}", "/builds/{seg}/logs");
@@ -343,6 +347,10 @@ class EmulatorFuzzTest {
 			while (filled.contains("{seg}")) {
 				filled = filled.replaceFirst("\\{seg}", segmentValue());
 			}
+			while (filled.contains("{glob}")) {
+				filled = filled.replaceFirst("\\{glob}", pick(List.of("%5B", "%7Ba", "*.log", "%5B%5D", "%7B", "**",
+						"node_modules", "%5C")));
+			}
 			while (filled.contains("{sid}")) {
 				filled = filled.replaceFirst("\\{sid}", pick(List.of("target1", "victim1", "nosuch1", "x", "%2e%2e",
 						"target1%00", "..", "a".repeat(300))));
@@ -351,11 +359,14 @@ class EmulatorFuzzTest {
 		}
 
 		private String pathValue() {
-			return switch (this.random.nextInt(6)) {
+			return switch (this.random.nextInt(7)) {
 				case 0 -> "%2Fa.txt";
 				case 1 -> "%2Fsrc%2Fnew-" + this.random.nextInt(50) + ".txt";
 				case 2 -> "src/raw-" + this.random.nextInt(50);
 				case 3 -> "%2F" + "x".repeat(1 + this.random.nextInt(5000));
+				// Names the operating system refuses (ENAMETOOLONG), last or in the middle.
+				case 4 -> pick(List.of("%2F" + "n".repeat(256 + this.random.nextInt(100)),
+						"%2Fsrc%2F" + "n".repeat(300) + "%2Ff.txt", "src/" + "n".repeat(300)));
 				default -> pick(HOSTILE);
 			};
 		}
@@ -381,7 +392,8 @@ class EmulatorFuzzTest {
 						"/nowhere", "\\u0000")) + "\"}";
 				case 6 -> "{\"command\":" + pick(List.of("1", "null", "[]", "\"\"", "\"no-such-command-fuzz\"",
 						"\"echo\"")) + ",\"args\":" + pick(List.of("null", "\"x\"", "[1]", "[\"a\"]", "{}"))
-						+ ",\"env\":" + pick(List.of("null", "[]", "{\"A\":1}", "{\"A\":\"b\"}")) + "}";
+						+ ",\"env\":" + pick(List.of("null", "[]", "{\"A\":1}", "{\"A\":\"b\"}", "{\"A\":\"x\\u0000y\"}",
+								"{\"A=B\":\"c\"}", "{\"\":\"c\"}", "{\"A\\u0000\":\"c\"}")) + "}";
 				case 7 -> "{\"action\":\"" + pick(List.of("move", "copy", "delete", "")) + "\",\"destination\":\""
 						+ pick(List.of("/b.txt", "/../../escape.txt", "/../victim1/fs/victim.txt", "", "/src/")) + "\"}";
 				case 8 -> "{\"millicpu\":" + pick(List.of("250", "-1", "1e309", "\"many\"", "99999999999999999999"))

@@ -98,9 +98,12 @@ public final class AgentApi {
 			.build();
 	}
 
-	/** A JSON reply of blocking work (file system, processes, /proc), run off the event loop. */
+	/**
+	 * A JSON reply of blocking work (file system, processes, /proc), run off the event loop on the
+	 * sandbox's own threads.
+	 */
 	private static Handler<AgentCall> json(int status, Function<AgentCall, Object> work) {
-		return call -> Reply.blocking(() -> Reply.json(status, work.apply(call)));
+		return call -> call.sandbox().blocking().run(() -> Reply.json(status, work.apply(call)));
 	}
 
 	/** A JSON reply of quick work on in-memory state, on the event loop. */
@@ -111,7 +114,7 @@ public final class AgentApi {
 	/** A JSON reply of blocking work on the JSON object body (an empty body is an empty object). */
 	private Handler<AgentCall> jsonBody(int status, BiFunction<AgentCall, Map<String, Object>, Object> work) {
 		return call -> Bodies.jsonObject(call.request(), this.maxJsonBytes)
-			.flatMap(body -> Reply.blocking(() -> Reply.json(status, work.apply(call, body))));
+			.flatMap(body -> call.sandbox().blocking().run(() -> Reply.json(status, work.apply(call, body))));
 	}
 
 	/** Admits a request with the current agent token of a running sandbox. */

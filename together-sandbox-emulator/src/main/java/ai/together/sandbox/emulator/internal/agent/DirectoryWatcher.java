@@ -46,8 +46,18 @@ final class DirectoryWatcher {
 		this.recursive = recursive;
 		this.ignore = ignorePatterns.stream()
 			.filter(p -> !p.isBlank())
-			.map(p -> FileSystems.getDefault().getPathMatcher("glob:" + p))
+			.map(DirectoryWatcher::glob)
 			.toList();
+	}
+
+	private static PathMatcher glob(String pattern) {
+		try {
+			return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+		}
+		catch (IllegalArgumentException ex) {
+			// PatternSyntaxException included: '[' or '{a' without their closing bracket.
+			throw ApiException.badRequest("invalid ignore pattern: " + pattern);
+		}
 	}
 
 	static Flux<Map<String, Object>> watch(SandboxFiles files, String vmPath, boolean recursive,

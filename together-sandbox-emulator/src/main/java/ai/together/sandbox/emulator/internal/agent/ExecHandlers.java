@@ -107,7 +107,12 @@ final class ExecHandlers {
 			environment.put("LOGNAME", user);
 		}
 		if (env != null) {
+			env.forEach(ExecHandlers::checkEnvironmentVariable);
 			environment.putAll(env);
+		}
+		checkNoNul("'command'", command);
+		if (args != null) {
+			args.forEach(arg -> checkNoNul("an argument", arg));
 		}
 		String resolved = resolveCommand(sandbox, command);
 		ExecCommand exec = new ExecCommand(command, resolved != null ? resolved : command,
@@ -128,6 +133,20 @@ final class ExecHandlers {
 			execs.changed();
 		}
 		return created.toJson();
+	}
+
+	/** The operating system takes no NUL in names, values and arguments, and no '=' in a name. */
+	private static void checkEnvironmentVariable(String name, String value) {
+		if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+			throw ApiException.badRequest("invalid environment variable name: must be non-empty, without '=' or NUL");
+		}
+		checkNoNul("the value of environment variable " + name, value);
+	}
+
+	private static void checkNoNul(String what, String value) {
+		if (value.indexOf('\0') >= 0) {
+			throw ApiException.badRequest(what + " must not contain NUL characters");
+		}
 	}
 
 	/**

@@ -59,15 +59,14 @@ final class FileHandlers {
 	static Mono<Reply> watch(AgentCall call) {
 		String recursive = call.request().queryParam("recursive");
 		List<String> ignore = call.request().queryParams("ignorePatterns");
-		return Reply.blocking(() -> Reply.sse(DirectoryWatcher.watch(call.files(), call.vmPath(),
+		return call.sandbox().blocking().run(() -> Reply.sse(DirectoryWatcher.watch(call.files(), call.vmPath(),
 				recursive != null && recursive.equalsIgnoreCase("true"), ignore)));
 	}
 
 	Mono<Reply> upload(AgentCall call) {
 		String vm = call.vmPath();
-		return Mono.fromCallable(() -> call.files().prepareWrite(vm))
-			.subscribeOn(Schedulers.boundedElastic())
-			.flatMap(target -> receiveInto(call.request(), target))
+		return call.sandbox().blocking().run(() -> call.files().prepareWrite(vm))
+			.flatMap(target -> receiveInto(call.request(), vm, target))
 			.map(target -> Reply.json(201, SandboxFiles.readResponse(SandboxFiles.normalize(vm),
 					SandboxFiles.io(vm, () -> Files.readAllBytes(target)))));
 	}
@@ -76,7 +75,7 @@ final class FileHandlers {
 	 * Streams the body into a temporary file and moves it into place, so that a refused or broken
 	 * upload leaves the old content untouched.
 	 */
-	private Mono<Path> receiveInto(Request request, Path target) {
+	private Mono<Path> receiveInto(Request request, String vm, Path target) {
 		String length = request.header("Content-Length");
 		if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > this.maxUploadBytes) {
 			return Bodies.drain(request).then(Mono.error(Bodies.tooLarge(this.maxUploadBytes)));
@@ -92,7 +91,8 @@ final class FileHandlers {
 			.publishOn(Schedulers.boundedElastic())
 			.doOnNext(buf -> upload.write(buf, this.maxUploadBytes))
 			.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
-			.then(Mono.fromCallable(() -> upload.finish(target, this.maxUploadBytes))), Upload::cleanup);
+			.then(Mono.fromCallable(() -> SandboxFiles.io(vm, () -> upload.finish(target, this.maxUploadBytes)))),
+				Upload::cleanup);
 	}
 
 	private static final class Upload {
@@ -123,7 +123,7 @@ final class FileHandlers {
 				}
 			}
 			catch (IOException ex) {
-				throw new ApiException(500, "cannot store the upload: " + ex.getMessage());
+				throw new ApiException(500, "cannot store the upload: " + SandboxFiles.reason(ex));
 			}
 			finally {
 				buf.release();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import ai.together.sandbox.emulator.internal.files.FileTrees;
+import ai.together.sandbox.emulator.internal.files.SandboxFiles;
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Auth;
 import ai.together.sandbox.emulator.internal.http.Bodies;
@@ -142,7 +143,7 @@ public final class BuilderApi {
 			}
 		}
 		catch (IOException ex) {
-			throw new ApiException(500, "cannot store the build context: " + ex.getMessage());
+			throw new ApiException(500, "cannot store the build context: " + SandboxFiles.reason(ex));
 		}
 	}
 

@@ -154,7 +154,7 @@ public final class ExecProcess {
 				this.stdin.flush();
 			}
 			catch (IOException ex) {
-				throw new ApiException(500, "cannot write to the stdin of exec " + this.id + ": " + ex.getMessage());
+				throw new ApiException(500, "cannot write to the stdin of exec " + this.id + ": " + ex.getClass().getSimpleName());
 			}
 		}
 	}

@@ -102,7 +102,7 @@ final class ProcessLauncher {
 				nat.close(pty.master());
 				nat.close(pty.slave());
 			}
-			throw ApiException.badRequest("cannot start '" + command.command() + "': " + ex.getMessage());
+			throw ApiException.badRequest("cannot start '" + command.command() + "': " + startFailure(ex));
 		}
 		List<Thread> pumps = new ArrayList<>();
 		if (pty != null) {
@@ -122,6 +122,17 @@ final class ProcessLauncher {
 		pumps.add(startThread(name, "stdout", () -> pump(name, started.getInputStream(), "stdout", output)));
 		pumps.add(startThread(name, "stderr", () -> pump(name, started.getErrorStream(), "stderr", output)));
 		return new Launched(started, stdin, null, pumps);
+	}
+
+	/**
+	 * The reason a process did not start, without the host directory that the message of
+	 * {@link ProcessBuilder#start()} names ({@code Cannot run program "x" (in directory "..."):
+	 * error=2, No such file or directory}).
+	 */
+	private static String startFailure(IOException ex) {
+		String message = String.valueOf(ex.getMessage());
+		int error = message.lastIndexOf("error=");
+		return error >= 0 ? message.substring(error) : ex.getClass().getSimpleName();
 	}
 
 	private static Thread startThread(String name, String stream, Runnable body) {

@@ -117,10 +117,18 @@ public final class SandboxFiles {
 
 	public Map<String, Object> read(String vmPath) {
 		Path path = resolve(vmPath, true);
-		if (Files.isDirectory(path)) {
+		// The type of what the path names, links followed (resolve kept them inside): only a
+		// regular file is opened, never a named pipe or a device, whose opening or reading blocks.
+		Path real = io(vmPath, path::toRealPath);
+		BasicFileAttributes attrs = io(vmPath,
+				() -> Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+		if (attrs.isDirectory()) {
 			throw ApiException.badRequest("path is a directory: " + vmPath);
 		}
-		byte[] bytes = io(vmPath, () -> Files.readAllBytes(path));
+		if (!attrs.isRegularFile()) {
+			throw ApiException.badRequest("not a regular file: " + vmPath);
+		}
+		byte[] bytes = io(vmPath, () -> Files.readAllBytes(real));
 		return readResponse(normalize(vmPath), bytes);
 	}
 
@@ -323,11 +331,24 @@ public final class SandboxFiles {
 			throw new ApiException(403, "permission denied: " + vmPath);
 		}
 		catch (FileSystemException ex) {
-			throw ApiException.badRequest("cannot access " + vmPath + ": " + ex.getReason());
+			throw ApiException.badRequest("cannot access " + vmPath + ": " + reason(ex));
 		}
 		catch (IOException ex) {
-			throw new ApiException(500, "I/O error on " + vmPath + ": " + ex.getMessage());
+			throw new ApiException(500, "I/O error on " + vmPath + ": " + reason(ex));
 		}
+	}
+
+	/**
+	 * What went wrong in an I/O failure, without the host paths that the messages of
+	 * {@code java.nio.file} exceptions carry.
+	 * @param ex the failure
+	 * @return the reason of a file system failure, else the type of the failure
+	 */
+	public static String reason(IOException ex) {
+		if (ex instanceof FileSystemException fs && fs.getReason() != null) {
+			return fs.getReason();
+		}
+		return ex.getClass().getSimpleName();
 	}
 
 }

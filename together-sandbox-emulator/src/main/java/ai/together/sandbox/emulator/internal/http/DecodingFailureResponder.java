@@ -1,12 +1,13 @@
 package ai.together.sandbox.emulator.internal.http;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -75,7 +76,18 @@ public final class DecodingFailureResponder extends ChannelInboundHandlerAdapter
 			.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
 			.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
 			.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-		context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+		// Closing at once, with the rest of the request still arriving, resets the connection and
+		// the client may lose the answer: end the output only, drop what still comes (above), and
+		// close once the client has (or after a grace period).
+		context.writeAndFlush(response).addListener(future -> {
+			if (context.channel() instanceof SocketChannel socket && future.isSuccess()) {
+				socket.shutdownOutput();
+				context.executor().schedule(() -> context.close(), 2, TimeUnit.SECONDS);
+			}
+			else {
+				context.close();
+			}
+		});
 	}
 
 }

@@ -105,8 +105,8 @@ public final class Dispatcher {
 		}
 		else {
 			status = 500;
-			message = "internal error: " + ex.getClass().getSimpleName()
-					+ (ex.getMessage() != null ? ": " + ex.getMessage() : "");
+			// Only the type: messages (those of java.nio.file above all) may carry host paths.
+			message = "internal error: " + ex.getClass().getSimpleName();
 			logger.warn("Request " + request.method() + " " + request.path() + " failed", ex);
 		}
 		return Reply.json(status, style.body(status, message));

@@ -31,6 +31,8 @@ public final class SandboxInstance {
 
 	private final SandboxExecs execs = new SandboxExecs();
 
+	private final BlockingLane blocking;
+
 	private final Instant createdAt;
 
 	private final long millicpu;
@@ -73,6 +75,7 @@ public final class SandboxInstance {
 		this.id = id;
 		this.directory = directory;
 		this.files = new SandboxFiles(directory.resolve("fs"));
+		this.blocking = new BlockingLane("sandbox-" + id, BlockingLane.DEFAULT_TIMEOUT);
 		this.createdAt = createdAt;
 		this.updatedAt = createdAt;
 		this.millicpu = millicpu;
@@ -142,6 +145,14 @@ public final class SandboxInstance {
 	 */
 	public SandboxExecs execs() {
 		return this.execs;
+	}
+
+	/**
+	 * Returns where the blocking work of the sandbox's agent runs.
+	 * @return the lane
+	 */
+	public BlockingLane blocking() {
+		return this.blocking;
 	}
 
 	Path directory() {
@@ -228,6 +239,7 @@ public final class SandboxInstance {
 	}
 
 	synchronized void markDeleted() {
+		this.blocking.dispose();
 		this.status = "stopped";
 		this.settled.complete(null);
 	}

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import ai.together.sandbox.emulator.internal.exec.SandboxExecs;
 import ai.together.sandbox.emulator.internal.files.FileTrees;
+import ai.together.sandbox.emulator.internal.files.SandboxFiles;
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -116,7 +117,7 @@ public final class SandboxRegistry {
 		}
 		catch (IOException ex) {
 			this.sandboxes.remove(id);
-			throw new ApiException(500, "cannot create the sandbox directory: " + ex.getMessage());
+			throw new ApiException(500, "cannot create the sandbox directory: " + SandboxFiles.reason(ex));
 		}
 		this.changed.run();
 		return sandbox;
@@ -213,6 +214,7 @@ public final class SandboxRegistry {
 	/** Kills the execs of every sandbox, all at once, and stops the lifecycle timers. */
 	void close() {
 		SandboxExecs.killAll(this.sandboxes.values().stream().map(SandboxInstance::execs).toList());
+		this.sandboxes.values().forEach(sandbox -> sandbox.blocking().dispose());
 		this.scheduler.shutdownNow();
 	}
 
