@@ -2,16 +2,28 @@ package ai.together.sandbox.emulator;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Command line entry point: {@code java -jar together-sandbox-emulator-<version>-all.jar [options]}.
  *
  * <p>Options: {@code --port <n>} (default 0: a free port), {@code --bind <address>} (default
  * 127.0.0.1), {@code --api-key <key>} (default: random, printed), {@code --data-dir <dir>} (default:
- * a temporary directory deleted on exit), {@code --help}.
+ * a temporary directory deleted on exit), {@code --snapshot-alias <namespace@alias>} (repeatable or
+ * comma-separated: snapshots and aliases registered at startup), {@code --request-head-timeout
+ * <duration>} (default 10s), {@code --idle-timeout <duration>} (default 60s), {@code --help}.
+ * Durations are a number and a unit ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}) or ISO-8601
+ * ({@code PT10S}).
  */
 public final class EmulatorMain {
+
+	private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
 	private EmulatorMain() {
 	}
@@ -77,6 +89,7 @@ public final class EmulatorMain {
 
 	static @org.jspecify.annotations.Nullable EmulatorOptions parse(String[] args) {
 		EmulatorOptions.Builder builder = EmulatorOptions.builder();
+		List<String> aliases = new ArrayList<>();
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			String value = null;
@@ -101,10 +114,56 @@ public final class EmulatorMain {
 				case "--bind" -> builder.bindAddress(value != null ? value : next(args, ++i, arg));
 				case "--api-key" -> builder.apiKey(value != null ? value : next(args, ++i, arg));
 				case "--data-dir" -> builder.dataDirectory(Path.of(value != null ? value : next(args, ++i, arg)));
+				case "--snapshot-alias" -> {
+					for (String alias : (value != null ? value : next(args, ++i, arg)).split(",", -1)) {
+						String trimmed = alias.trim();
+						if (!EmulatorOptions.isValidSnapshotAlias(trimmed)) {
+							throw new IllegalArgumentException(
+									"--snapshot-alias needs namespace@alias, got '" + trimmed + "'");
+						}
+						aliases.add(trimmed);
+					}
+				}
+				case "--request-head-timeout" -> builder
+					.requestHeadTimeout(duration(arg, value != null ? value : next(args, ++i, arg)));
+				case "--idle-timeout" -> builder.idleTimeout(duration(arg, value != null ? value : next(args, ++i, arg)));
 				default -> throw new IllegalArgumentException("unknown option " + arg);
 			}
 		}
-		return builder.build();
+		return builder.snapshotAliases(aliases).build();
+	}
+
+	static Duration duration(String option, String text) {
+		String value = text.trim();
+		Duration duration;
+		try {
+			if (value.toUpperCase(Locale.ROOT).startsWith("P")) {
+				duration = Duration.parse(value);
+			}
+			else {
+				Matcher matcher = DURATION.matcher(value);
+				if (!matcher.matches()) {
+					throw new IllegalArgumentException(
+							option + " needs a duration such as 10s, 500ms, 2m or PT10S, got " + text);
+				}
+				long amount = Long.parseLong(matcher.group(1));
+				String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+				duration = switch (unit) {
+					case "ms" -> Duration.ofMillis(amount);
+					case "m" -> Duration.ofMinutes(amount);
+					case "h" -> Duration.ofHours(amount);
+					default -> Duration.ofSeconds(amount);
+				};
+			}
+		}
+		catch (java.time.format.DateTimeParseException | ArithmeticException ex) {
+			throw new IllegalArgumentException(
+					option + " needs a duration such as 10s, 500ms, 2m or PT10S, got " + text);
+		}
+		if (duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException(option + " must be positive, got " + text);
+		}
+		return duration;
 	}
 
 	private static String next(String[] args, int i, String option) {
@@ -114,14 +173,19 @@ public final class EmulatorMain {
 		return args[i];
 	}
 
-	private static void usage(PrintStream out) {
+	static void usage(PrintStream out) {
 		out.println("Usage: java -jar together-sandbox-emulator-all.jar [--port N] [--bind ADDRESS]"
-				+ " [--api-key KEY] [--data-dir DIR]");
+				+ " [--api-key KEY] [--data-dir DIR] [--snapshot-alias NAMESPACE@ALIAS]..."
+				+ " [--request-head-timeout DURATION] [--idle-timeout DURATION]");
 		out.println("  --port      port to listen on (default 0: a free port)");
 		out.println("  --bind      address to listen on (default 127.0.0.1; any other address exposes the API,"
 				+ " which runs commands as you, to the network)");
 		out.println("  --api-key   management API key (default: random, printed)");
 		out.println("  --data-dir  keep sandboxes here across restarts (default: temporary)");
+		out.println("  --snapshot-alias  register a snapshot and this alias at startup, e.g. my-app@v1"
+				+ " (repeatable or comma-separated; an existing alias is kept)");
+		out.println("  --request-head-timeout  time to send a whole request head (default 10s; e.g. 500ms, 10s, 2m)");
+		out.println("  --idle-timeout  close connections idle this long (default 60s)");
 	}
 
 }

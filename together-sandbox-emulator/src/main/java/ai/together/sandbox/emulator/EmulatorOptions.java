@@ -2,7 +2,10 @@ package ai.together.sandbox.emulator;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +31,8 @@ public final class EmulatorOptions {
 	/** The default time a connection may stay open with no request in flight: 60 s. */
 	public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
+	private static final Pattern SNAPSHOT_ALIAS = Pattern.compile("[^\\s\\p{Cntrl}@/]+@[^\\s\\p{Cntrl}@/]+");
+
 	private final int port;
 
 	private final String bindAddress;
@@ -46,6 +51,8 @@ public final class EmulatorOptions {
 
 	private final Duration idleTimeout;
 
+	private final List<String> snapshotAliases;
+
 	private EmulatorOptions(Builder builder) {
 		this.port = builder.port;
 		this.bindAddress = builder.bindAddress;
@@ -56,6 +63,7 @@ public final class EmulatorOptions {
 		this.transitionDelay = builder.transitionDelay;
 		this.requestHeadTimeout = builder.requestHeadTimeout;
 		this.idleTimeout = builder.idleTimeout;
+		this.snapshotAliases = List.copyOf(builder.snapshotAliases);
 	}
 
 	/**
@@ -152,6 +160,27 @@ public final class EmulatorOptions {
 	}
 
 	/**
+	 * Returns the snapshot aliases ({@code namespace@alias}) registered at startup, each naming a
+	 * snapshot of its own; an alias that already exists (a data directory from an earlier run) is
+	 * kept as it is.
+	 * @return the aliases, never {@code null}
+	 */
+	public List<String> snapshotAliases() {
+		return this.snapshotAliases;
+	}
+
+	/**
+	 * Whether a string is a valid snapshot alias to register at startup: not blank (as the
+	 * management API requires) and of the form {@code namespace@alias}, both parts non-empty and
+	 * free of whitespace, control characters, {@code @} and {@code /}.
+	 * @param alias the alias
+	 * @return whether it is valid
+	 */
+	public static boolean isValidSnapshotAlias(@Nullable String alias) {
+		return alias != null && !alias.isBlank() && SNAPSHOT_ALIAS.matcher(alias).matches();
+	}
+
+	/**
 	 * Builds {@link EmulatorOptions}.
 	 */
 	public static final class Builder {
@@ -173,6 +202,8 @@ public final class EmulatorOptions {
 		private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
 
 		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+		private List<String> snapshotAliases = List.of();
 
 		private Builder() {
 		}
@@ -276,6 +307,33 @@ public final class EmulatorOptions {
 		 */
 		public Builder idleTimeout(Duration idleTimeout) {
 			this.idleTimeout = positive(idleTimeout, "idleTimeout");
+			return this;
+		}
+
+		/**
+		 * Sets the snapshot aliases to register at startup (default none): each
+		 * {@code namespace@alias} gets a snapshot of its own (as one created from an image) and
+		 * the alias pointing at it, so that sandboxes can be created
+		 * {@code fromSnapshotAlias} straight away. An alias that already exists in the data
+		 * directory is kept. Duplicates count once.
+		 * @param snapshotAliases the aliases; {@code null} means none
+		 * @return this builder
+		 * @throws IllegalArgumentException if an alias is not of the form {@code namespace@alias}
+		 */
+		public Builder snapshotAliases(@Nullable List<String> snapshotAliases) {
+			List<String> aliases = new ArrayList<>();
+			if (snapshotAliases != null) {
+				for (String alias : snapshotAliases) {
+					if (!isValidSnapshotAlias(alias)) {
+						throw new IllegalArgumentException("snapshot alias '" + alias
+								+ "' is not of the form namespace@alias (no whitespace, '/' or second '@')");
+					}
+					if (!aliases.contains(alias)) {
+						aliases.add(alias);
+					}
+				}
+			}
+			this.snapshotAliases = List.copyOf(aliases);
 			return this;
 		}
 

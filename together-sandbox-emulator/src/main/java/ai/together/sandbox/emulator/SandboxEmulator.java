@@ -98,6 +98,13 @@ public final class SandboxEmulator implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start the emulator", ex);
 		}
+		try {
+			server.preregisterSnapshotAliases(options.snapshotAliases());
+		}
+		catch (RuntimeException ex) {
+			server.close();
+			throw ex;
+		}
 		SandboxEmulator emulator = new SandboxEmulator(server, options.bindAddress(), apiKey, generated, dataDirectory,
 				temporary);
 		String exposure = emulator.networkWarning();

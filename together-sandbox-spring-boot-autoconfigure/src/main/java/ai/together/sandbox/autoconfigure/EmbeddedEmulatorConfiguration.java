@@ -49,6 +49,7 @@ class EmbeddedEmulatorConfiguration {
 			.bindAddress("127.0.0.1")
 			.apiKey(null)
 			.dataDirectory(settings.getDataDir())
+			.snapshotAliases(settings.getSnapshotAliases().stream().map(String::trim).toList())
 			.build());
 		if (settings.effectiveMode() == TogetherSandboxProperties.Emulator.Mode.ALWAYS) {
 			logger.info(MODE_PROPERTY + "=always: the client uses the embedded emulator at " + emulator.baseUrl()

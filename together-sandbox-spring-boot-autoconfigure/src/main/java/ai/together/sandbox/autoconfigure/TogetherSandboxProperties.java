@@ -31,6 +31,9 @@ import org.springframework.validation.Validator;
 @ConfigurationProperties(TogetherSandboxProperties.CONFIG_PREFIX)
 public class TogetherSandboxProperties implements Validator {
 
+	private static final java.util.regex.Pattern SNAPSHOT_ALIAS = java.util.regex.Pattern
+		.compile("[^\\s\\p{Cntrl}@/]+@[^\\s\\p{Cntrl}@/]+");
+
 	/** The prefix of the client's properties. */
 	public static final String CONFIG_PREFIX = "together.sandbox";
 
@@ -222,9 +225,30 @@ public class TogetherSandboxProperties implements Validator {
 		else if (target instanceof Health health) {
 			positive(errors, "timeout", health.getTimeout());
 		}
-		else if (target instanceof Emulator emulator && (emulator.getPort() < 0 || emulator.getPort() > 65535)) {
-			errors.rejectValue("port", "port", "must be between 0 and 65535 (0 picks a free port)");
+		else if (target instanceof Emulator emulator) {
+			if (emulator.getPort() < 0 || emulator.getPort() > 65535) {
+				errors.rejectValue("port", "port", "must be between 0 and 65535 (0 picks a free port)");
+			}
+			List<String> invalid = new ArrayList<>();
+			for (String alias : emulator.getSnapshotAliases()) {
+				if (!isSnapshotAlias(alias)) {
+					invalid.add("'" + alias + "'");
+				}
+			}
+			if (!invalid.isEmpty()) {
+				errors.rejectValue("snapshotAliases", "snapshotAlias",
+						"must hold aliases of the form namespace@alias (no whitespace, '/' or second '@'), had "
+								+ String.join(", ", invalid));
+			}
 		}
+	}
+
+	/**
+	 * The rule of {@code EmulatorOptions.isValidSnapshotAlias}, kept here because the emulator is
+	 * optional on the classpath.
+	 */
+	private static boolean isSnapshotAlias(@Nullable String alias) {
+		return alias != null && !alias.isBlank() && SNAPSHOT_ALIAS.matcher(alias).matches();
 	}
 
 	private static boolean isHttpUrl(String url) {
@@ -522,6 +546,14 @@ public class TogetherSandboxProperties implements Validator {
 		 */
 		private @Nullable Path dataDir;
 
+		/**
+		 * Comma-separated list of snapshot aliases ("namespace@alias", for example "my-app@v1")
+		 * that the embedded emulator registers at startup, each with a snapshot of its own, so
+		 * that sandboxes can be created from them straight away. An alias that already exists in
+		 * the data directory is kept.
+		 */
+		private List<String> snapshotAliases = new ArrayList<>();
+
 		public Mode getMode() {
 			return this.mode;
 		}
@@ -575,6 +607,14 @@ public class TogetherSandboxProperties implements Validator {
 
 		public void setDataDir(@Nullable Path dataDir) {
 			this.dataDir = dataDir;
+		}
+
+		public List<String> getSnapshotAliases() {
+			return this.snapshotAliases;
+		}
+
+		public void setSnapshotAliases(List<String> snapshotAliases) {
+			this.snapshotAliases = snapshotAliases;
 		}
 
 		/**

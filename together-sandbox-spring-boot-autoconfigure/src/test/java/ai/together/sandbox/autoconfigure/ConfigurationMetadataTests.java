@@ -38,7 +38,7 @@ class ConfigurationMetadataTests {
 			"together.sandbox.health.timeout", "together.sandbox.health.sandboxes", "together.sandbox.emulator.enabled",
 			"together.sandbox.emulator.mode",
 			"together.sandbox.emulator.port", "together.sandbox.emulator.data-dir",
-			"management.health.together-sandbox.enabled");
+			"together.sandbox.emulator.snapshot-aliases", "management.health.together-sandbox.enabled");
 
 	private final JsonNode metadata = read();
 

@@ -76,6 +76,29 @@ class EmbeddedEmulatorTests {
 	}
 
 	@Test
+	void registersTheConfiguredSnapshotAliases() {
+		this.contextRunner.withPropertyValues("together.sandbox.emulator.snapshot-aliases=my-app@v1, team@latest")
+			.run((context) -> {
+				TogetherSandbox client = context.getBean(TogetherSandbox.class);
+				assertThat(client.snapshots().getByAlias("team@latest").id())
+					.isNotEqualTo(client.snapshots().getByAlias("my-app@v1").id());
+				String id = client.sandboxes().create(CreateSandboxRequest.fromSnapshotAlias("my-app@v1")).id();
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(client.sandboxes().get(id).id()).isEqualTo(id));
+			});
+	}
+
+	@Test
+	void failsOnAnInvalidSnapshotAliasNamingTheProperty() {
+		this.contextRunner.withPropertyValues("together.sandbox.emulator.snapshot-aliases=my app@v1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("together.sandbox.emulator.snapshot-aliases")
+				.hasMessageContaining("namespace@alias"));
+	}
+
+	@Test
 	void closingTheContextKillsTheExecsWithoutDelayingTheShutdown() {
 		List<ProcessHandle> processes = new ArrayList<>();
 		long[] closing = new long[1];

@@ -108,6 +108,12 @@ class PropertiesValidationTests {
 		assertStartupFails(output, "emulator.port", "70000", "70000", "must be between 0 and 65535");
 	}
 
+	@Test
+	void rejectsAnEmulatorSnapshotAliasWithoutNamespace(CapturedOutput output) {
+		assertStartupFails(output, "emulator.snapshot-aliases", "my-app@v1,plain", "[my-app@v1, plain]",
+				"must hold aliases of the form namespace@alias (no whitespace, '/' or second '@'), had 'plain'");
+	}
+
 	/**
 	 * Starts an application with the property and checks Boot's report. It names the property
 	 * by its Java path (as for Bean Validation) and the bound value, and its origin by the

@@ -103,6 +103,18 @@ public final class EmulatorServer implements AutoCloseable {
 		this.baseUrl = origin + this.server.port();
 	}
 
+	/**
+	 * Registers snapshot aliases that do not exist yet, each with a snapshot of its own.
+	 * @param aliases the aliases ({@code namespace@alias})
+	 */
+	public void preregisterSnapshotAliases(List<String> aliases) {
+		for (String alias : aliases) {
+			int at = alias.indexOf('@');
+			this.state.snapshots()
+				.ensureAlias(alias, "emulator/" + alias.substring(0, at) + ":" + alias.substring(at + 1));
+		}
+	}
+
 	private static boolean isWildcard(String address) {
 		try {
 			return java.net.InetAddress.getByName(address).isAnyLocalAddress();

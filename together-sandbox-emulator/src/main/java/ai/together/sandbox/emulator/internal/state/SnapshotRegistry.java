@@ -117,6 +117,22 @@ public final class SnapshotRegistry {
 	}
 
 	/**
+	 * Registers an alias with a snapshot of its own created from an image, unless the alias exists
+	 * already (then it is kept as it is).
+	 * @param alias the alias
+	 * @param image the image of the new snapshot
+	 * @return whether the alias was created
+	 */
+	public synchronized boolean ensureAlias(String alias, String image) {
+		if (this.aliases.containsKey(alias)) {
+			return false;
+		}
+		SnapshotRecord snapshot = create(image, "amd64", null);
+		alias(snapshot.id(), alias);
+		return true;
+	}
+
+	/**
 	 * Returns an alias.
 	 * @param alias the alias string
 	 * @return the alias
