@@ -101,8 +101,11 @@ class ConnectionTimeoutTest {
 						Thread.sleep(100);
 					}
 				}
-				catch (IOException | InterruptedException closed) {
-					// The server closed the connection.
+				catch (IOException closed) {
+					// The server closed the connection: what the test waits for.
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
 				}
 			});
 			assertClosedByServer(socket, start);
@@ -134,8 +137,10 @@ class ConnectionTimeoutTest {
 						&& e.get("execs").get(0).get("status").asString().equals("FINISHED")),
 				Duration.ofSeconds(20), seen::add));
 		await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
-		// Quiet for far longer than both timeouts (the keep-alive comments come every 15 s).
-		Thread.sleep(TIMEOUT.multipliedBy(5).toMillis());
+		// Quiet for far longer than both timeouts (the keep-alive comments come every 15 s), and
+		// still open all that time.
+		await().during(TIMEOUT.multipliedBy(5)).atMost(TIMEOUT.multipliedBy(5).plusSeconds(5))
+			.until(() -> !stream.isDone());
 		assertThat(client.agent(sandbox, "POST", "/api/v1/execs", Map.of("command", "true", "args", List.of()),
 				"ExecItem").status()).isEqualTo(201);
 		List<JsonNode> events = stream.get(20, TimeUnit.SECONDS);
