@@ -38,9 +38,10 @@ import org.springframework.test.context.ContextCustomizerFactories;
  * }
  * }</pre>
  *
- * Application-defined {@code TogetherSandboxConnectionDetails}, {@code TogetherSandbox} or
- * {@code ReactiveTogetherSandbox} beans are not replaced: a client that the application builds
- * itself keeps its own settings.
+ * With {@link Replace#ANY}, {@code TogetherSandboxConnectionDetails} beans that the application
+ * or a {@code @ServiceConnection} defines are replaced by the emulator's too. Application-defined
+ * {@code TogetherSandbox} or {@code ReactiveTogetherSandbox} beans are not: a client that the
+ * application builds itself keeps its own settings.
  *
  * @author together-sandbox-java
  * @since 0.1.0
@@ -76,7 +77,8 @@ public @interface AutoConfigureTogetherSandboxEmulator {
 
 		/**
 		 * The emulator serves the auto-configured client whatever API key, base URL or emulator
-		 * mode is configured ({@code together.sandbox.emulator.mode=always}).
+		 * mode is configured ({@code together.sandbox.emulator.mode=always}), and replaces
+		 * application-defined connection details.
 		 */
 		ANY,
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import ai.together.sandbox.test.AutoConfigureTogetherSandboxEmulator.Replace;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
@@ -45,19 +46,27 @@ class EmulatorContextCustomizerFactory implements ContextCustomizerFactory {
 			// Indexed, so that an alias is never split at a comma; the starter validates each one.
 			properties.put(PREFIX + "snapshot-aliases[" + i + "]", aliases[i]);
 		}
-		return properties.isEmpty() ? null : new EmulatorPropertiesCustomizer(Map.copyOf(properties));
+		return properties.isEmpty() ? null
+				: new EmulatorPropertiesCustomizer(Map.copyOf(properties), annotation.replace() == Replace.ANY);
 	}
 
 	/**
-	 * Adds the properties; equal customizers (same properties) let tests share a cached context.
+	 * Adds the properties and, for {@code replace = ANY}, the {@link ConnectionDetailsReplacer};
+	 * equal customizers let tests share a cached context.
+	 *
+	 * @param properties the emulator properties
+	 * @param replaceAny whether application-defined connection details are replaced
 	 */
-	record EmulatorPropertiesCustomizer(Map<String, Object> properties) implements ContextCustomizer {
+	record EmulatorPropertiesCustomizer(Map<String, Object> properties, boolean replaceAny) implements ContextCustomizer {
 
 		@Override
 		public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
 			context.getEnvironment()
 				.getPropertySources()
 				.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, this.properties));
+			if (this.replaceAny && context instanceof BeanDefinitionRegistry registry) {
+				registry.registerBeanDefinition(ConnectionDetailsReplacer.BEAN_NAME, ConnectionDetailsReplacer.definition());
+			}
 		}
 
 	}
