@@ -157,6 +157,7 @@ class CurrentManagementApiTest {
 		assertThat(this.client.management("GET", "/sandboxes", null, "Sandbox[]").body().valueStream()
 			.map(s -> s.get("id").asString())).doesNotContain(a, b);
 		String seed = this.client.createSandbox(this.snapshotId).get("id").asString();
+		assertThat(this.client.current("GET", "/sandboxes/" + seed, null, null).status()).isEqualTo(400);
 		Response seedOnV1 = this.client.current("GET", "/sandboxes?limit=100", null, "SandboxPage");
 		assertThat(seedOnV1.body().get("data").valueStream().map(s -> s.get("id").asString())).doesNotContain(seed)
 			.contains(a, b);
@@ -227,8 +228,10 @@ class CurrentManagementApiTest {
 		assertThat(terminated.get("terminated_at").isNull()).isFalse();
 		assertThat(terminated.get("agent").get("token").isNull()).isTrue();
 		assertThat(terminated.get("agent").get("url").isNull()).isTrue();
-		// The agent of a terminated sandbox is gone.
+		// The agent of a terminated sandbox is gone, and so are its files (they live on in the snapshot).
 		assertThat(this.client.currentAgent(sandbox, "GET", "/api/v1/execs", null, null).status()).isEqualTo(503);
+		assertThat(emulator.emulator().dataDirectory().resolve("sandboxes").resolve(sandbox.id()).resolve("fs"))
+			.doesNotExist();
 
 		Response snapshot = this.client.current("GET", "/snapshots/@" + enc("sandbox:" + sandbox.id()), null,
 				"Snapshot");

@@ -170,8 +170,10 @@ public final class CurrentManagementApi {
 		// Created running: the start is not a separate call any more.
 		this.sandboxes.start(sandbox);
 		if (ttl != null) {
-			this.sandboxes.schedule(() -> terminate(sandbox, sandbox.record().current().terminationPolicy(),
-					"autoterminated"), Duration.ofSeconds(ttl));
+			// Counted from creation; one still starting then is terminated once it runs.
+			this.sandboxes.schedule(() -> this.sandboxes.settled(sandbox)
+				.subscribe(settled -> terminate(settled, settled.record().current().terminationPolicy(),
+						"autoterminated")), Duration.ofSeconds(ttl));
 		}
 		return sandboxReply(201, sandbox, request);
 	}
