@@ -243,6 +243,13 @@ class CurrentManagementApiTest {
 		assertThat(this.client.current("GET", "/snapshots/@" + enc(alias), null, "Snapshot").body().get("id")
 			.asString()).isEqualTo(producedId);
 
+		// One state: a seed sandbox created from that alias starts with the files too.
+		String seedId = this.client.management("POST", "/sandboxes", Map.of("millicpu", 1000, "memory_bytes", 1024,
+				"disk_bytes", 1024, "snapshot_alias", "sandbox:" + sandbox.id()), "Sandbox").body().get("id").asString();
+		Sandbox seed = this.client.start(seedId);
+		assertThat(this.client.agent(seed, "GET", "/api/v1/files/" + enc("/work/notes.txt"), (Object) null,
+				"FileReadResponse").body().get("content").asString()).isEqualTo("written before terminate");
+
 		Sandbox next = this.client.createCurrent(Map.of("snapshot_alias", "sandbox:" + sandbox.id()));
 		assertThat(next.record().get("snapshot_id").asString()).isEqualTo(producedId);
 		Response read = this.client.currentAgent(next, "GET", "/api/v1/files/" + enc("/work/notes.txt"), null,
