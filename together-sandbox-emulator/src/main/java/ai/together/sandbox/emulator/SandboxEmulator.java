@@ -13,9 +13,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A running local emulator of the Together Sandbox APIs: the management API under
- * {@code baseUrl() + "/api/v1"}, each sandbox's agent API at its {@code agent_url}, and the remote
- * image builder under {@code baseUrl() + "/builds"}.
+ * A running local emulator of the Together Sandbox APIs: the management API of both generations
+ * (the seed's under {@code baseUrl() + "/api/v1"}, the current one under {@code baseUrl() + "/v1"},
+ * on one state), each sandbox's agent API at its agent URL, and the remote image builder under
+ * {@code baseUrl() + "/builds"}.
  *
  * <p>Sandboxes are directories of this machine and execs are local processes that run as the
  * current user: the emulator is a development tool, not an isolation boundary.
@@ -119,7 +120,7 @@ public final class SandboxEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the origin of the emulator without {@code /api/v1}, e.g.
+	 * Returns the origin of the emulator without {@code /api/v1} or {@code /v1}, e.g.
 	 * {@code http://127.0.0.1:40123}: the value for the client's base URL.
 	 * @return the base URL
 	 */

@@ -107,6 +107,57 @@ final class EmulatorClient {
 		return response;
 	}
 
+	/**
+	 * Calls the current management API ({@code /v1}) and validates the body against its spec:
+	 * {@code schema} on success ({@code "X[]"} for an array), Error otherwise. Without a body, no
+	 * Content-Type is sent (as the SDKs send wait and retire).
+	 */
+	Response current(String method, String path, @Nullable Object body, @Nullable String schema) {
+		HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(this.baseUrl + "/v1" + path))
+			.timeout(REQUEST_TIMEOUT)
+			.method(method, json(body))
+			.header("Authorization", "Bearer " + this.apiKey);
+		if (body != null) {
+			builder.header("Content-Type", "application/json");
+		}
+		Response response = send(builder.build());
+		check(Api.CURRENT_MANAGEMENT, response, schema);
+		return response;
+	}
+
+	/**
+	 * Creates a sandbox through {@code /v1} and waits for it to run, as the current SDKs do (wait
+	 * only while it is starting).
+	 */
+	Sandbox createCurrent(java.util.Map<String, Object> body) {
+		Response created = current("POST", "/sandboxes", body, "Sandbox");
+		assertThat(created.status()).as("create: %s", created.text()).isEqualTo(201);
+		JsonNode record = created.body();
+		if (record.get("status").asString().equals("starting")) {
+			Response waited = current("POST", "/sandboxes/" + record.get("id").asString() + "/wait", null, "Sandbox");
+			assertThat(waited.status()).isEqualTo(200);
+			record = waited.body();
+		}
+		assertThat(record.get("status").asString()).isEqualTo("running");
+		JsonNode agent = record.get("agent");
+		return new Sandbox(record.get("id").asString(), agent.get("url").asString(), agent.get("token").asString(),
+				record);
+	}
+
+	/** Calls the agent of a sandbox of the current generation and validates against the current agent spec. */
+	Response currentAgent(Sandbox sandbox, String method, String path, @Nullable Object body,
+			@Nullable String schema) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.agentUrl() + path))
+			.timeout(REQUEST_TIMEOUT)
+			.method(method, json(body))
+			.header("Authorization", "Bearer " + sandbox.agentToken())
+			.header("Content-Type", "application/json")
+			.build();
+		Response response = send(request);
+		check(Api.CURRENT_AGENT, response, schema);
+		return response;
+	}
+
 	static void check(Api api, Response response, @Nullable String schema) {
 		if (response.status() >= 400) {
 			OpenApiSchemas.get().validate(api, "Error", false, response.body());

@@ -20,13 +20,14 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Validates response bodies against the component schemas of the two OpenAPI specifications
- * copied into {@code src/test/resources/openapi}.
+ * Validates response bodies against the component schemas of the OpenAPI specifications copied
+ * into {@code src/test/resources/openapi}: the seed generation's two, and the current
+ * generation's two in {@code openapi/current}.
  *
  * <p>One deliberate adjustment: the agent spec lists {@code ExecItem.exitCode} as a required
  * integer although it is "only present when the process has exited"; clients read the key
  * unconditionally, so the emulator sends {@code null} while the exec runs, and the schema is
- * widened to accept that.
+ * widened to accept that (in both agent specifications).
  */
 public final class OpenApiSchemas {
 
@@ -42,17 +43,23 @@ public final class OpenApiSchemas {
 
 	private final JsonNode agent = load("agent-api.openapi.json");
 
+	private final JsonNode currentManagement = load("current/management-api.openapi.json");
+
+	private final JsonNode currentAgent = load("current/agent-api.openapi.json");
+
 	private final Map<String, Schema> cache = new ConcurrentHashMap<>();
 
 	private OpenApiSchemas() {
-		ObjectNode exitCode = (ObjectNode) this.agent.get("components")
-			.get("schemas")
-			.get("ExecItem")
-			.get("properties")
-			.get("exitCode");
-		ArrayNode types = exitCode.putArray("type");
-		types.add("integer");
-		types.add("null");
+		for (JsonNode spec : List.of(this.agent, this.currentAgent)) {
+			ObjectNode exitCode = (ObjectNode) spec.get("components")
+				.get("schemas")
+				.get("ExecItem")
+				.get("properties")
+				.get("exitCode");
+			ArrayNode types = exitCode.putArray("type");
+			types.add("integer");
+			types.add("null");
+		}
 	}
 
 	/**
@@ -75,7 +82,17 @@ public final class OpenApiSchemas {
 	/** Which specification a body belongs to. */
 	public enum Api {
 
-		MANAGEMENT, AGENT
+		/** The seed management API ({@code /api/v1}). */
+		MANAGEMENT,
+
+		/** The seed agent API. */
+		AGENT,
+
+		/** The current management API ({@code /v1}). */
+		CURRENT_MANAGEMENT,
+
+		/** The current agent API (of sandboxes created through {@code /v1}). */
+		CURRENT_AGENT
 
 	}
 
@@ -85,7 +102,12 @@ public final class OpenApiSchemas {
 	 * @return its JSON document
 	 */
 	public JsonNode spec(Api api) {
-		return api == Api.MANAGEMENT ? this.management : this.agent;
+		return switch (api) {
+			case MANAGEMENT -> this.management;
+			case AGENT -> this.agent;
+			case CURRENT_MANAGEMENT -> this.currentManagement;
+			case CURRENT_AGENT -> this.currentAgent;
+		};
 	}
 
 	/**
@@ -110,7 +132,7 @@ public final class OpenApiSchemas {
 	 */
 	public List<String> problems(Api api, String schemaName, boolean array, JsonNode body) {
 		Schema schema = this.cache.computeIfAbsent(api + "/" + schemaName + "/" + array, key -> {
-			JsonNode spec = api == Api.MANAGEMENT ? this.management : this.agent;
+			JsonNode spec = spec(api);
 			ObjectNode root = MAPPER.createObjectNode();
 			root.set("components", spec.get("components"));
 			if (array) {

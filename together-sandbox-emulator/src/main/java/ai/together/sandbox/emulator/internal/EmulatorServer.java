@@ -11,6 +11,7 @@ import ai.together.sandbox.emulator.internal.builder.BuilderApi;
 import ai.together.sandbox.emulator.internal.http.DecodingFailureResponder;
 import ai.together.sandbox.emulator.internal.http.Dispatcher;
 import ai.together.sandbox.emulator.internal.http.RequestHeadTimeout;
+import ai.together.sandbox.emulator.internal.management.CurrentManagementApi;
 import ai.together.sandbox.emulator.internal.management.ManagementApi;
 import ai.together.sandbox.emulator.internal.state.EmulatorState;
 import org.apache.commons.logging.Log;
@@ -21,7 +22,8 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The HTTP server: one port for the management API ({@code /api/v1}), every sandbox's agent API
+ * The HTTP server: one port for the management API of both generations (the seed's
+ * {@code /api/v1}, the current {@code /v1}), every sandbox's agent API
  * ({@code /sandboxes/<id>/agent}) and the image builder ({@code /builds}), each with its route
  * table.
  */
@@ -64,10 +66,13 @@ public final class EmulatorServer implements AutoCloseable {
 		// The port is known once bound; URLs are only handed out after that.
 		ManagementApi management = new ManagementApi(this.state, apiKey, () -> origin + port(),
 				maxJsonBytes);
+		CurrentManagementApi current = new CurrentManagementApi(this.state, apiKey, () -> origin + port(),
+				maxJsonBytes);
 		AgentApi agent = new AgentApi(this.state.sandboxes(), maxJsonBytes, maxUploadBytes,
 				dataDirectory.resolve("tmp"), Duration.ofMillis(250));
 		BuilderApi builder = new BuilderApi(this.state.builds(), this.state.snapshots(), apiKey, maxUploadBytes);
-		Dispatcher dispatcher = new Dispatcher(List.of(management.routes(), agent.routes(), builder.routes()),
+		Dispatcher dispatcher = new Dispatcher(List.of(management.routes(), current.routes(), agent.routes(),
+				builder.routes()),
 				maxJsonBytes, Duration.ofSeconds(15));
 		// Own event loops, not Reactor Netty's global ones: a Spring context in the same JVM
 		// disposes the global loops when it closes (ReactorResourceFactory), which would take the

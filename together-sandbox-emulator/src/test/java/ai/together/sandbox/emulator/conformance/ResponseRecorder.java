@@ -94,6 +94,12 @@ final class ResponseRecorder implements ExchangeFilterFunction {
 			}
 		}
 
+		void append(byte[] bytes) {
+			synchronized (this.body) {
+				this.body.writeBytes(bytes);
+			}
+		}
+
 		void append(DataBuffer buffer) {
 			// Copy without moving the read position: the client still has to read the buffer.
 			int length = buffer.readableByteCount();

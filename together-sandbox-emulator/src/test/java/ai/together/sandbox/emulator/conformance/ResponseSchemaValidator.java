@@ -7,26 +7,33 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import ai.together.sandbox.emulator.OpenApiSchemas;
 import ai.together.sandbox.emulator.OpenApiSchemas.Api;
+import ai.together.sandbox.emulator.OpenApiSchemas;
 import ai.together.sandbox.emulator.conformance.ResponseRecorder.RecordedExchange;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Checks recorded exchanges against the OpenAPI specifications: finds the documented operation
- * of each management ({@code /api/v1/…}) and agent ({@code /sandboxes/<id>/agent/api/v1/…})
- * request, and validates the body against the schema documented for its status — a JSON body
+ * Checks recorded exchanges against the OpenAPI specifications of both generations: finds the
+ * documented operation of each management ({@code /api/v1/…} seed, {@code /v1/…} current) and
+ * agent ({@code /sandboxes/<id>/agent/api/v1/…}) request, and validates the body against the schema documented for its status — a JSON body
  * as a whole, a server-sent event stream event by event, a body-less response as empty, an
  * undocumented error body as the spec's {@code Error}. Image-builder exchanges
- * ({@code /builds…}) are not part of either specification and are only counted.
+ * ({@code /builds…}) are not part of either specification and are only counted. An agent
+ * request belongs to the current agent specification when its sandbox id is a UUID (the id form
+ * of the current generation; seed ids are 6 to 8 characters).
  */
 final class ResponseSchemaValidator {
 
 	private static final String MANAGEMENT_PREFIX = "/api/v1";
 
-	private static final Pattern AGENT_PREFIX = Pattern.compile("^/sandboxes/[^/]+/agent(?=/)");
+	private static final String CURRENT_MANAGEMENT_PREFIX = "/v1";
+
+	private static final Pattern AGENT_PREFIX = Pattern.compile("^/sandboxes/([^/]+)/agent(?=/)");
+
+	private static final Pattern UUID = Pattern
+		.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
 	private static final String JSON = "application/json";
 
@@ -78,12 +85,16 @@ final class ResponseSchemaValidator {
 		String below;
 		var agent = AGENT_PREFIX.matcher(path);
 		if (agent.find()) {
-			api = Api.AGENT;
+			api = UUID.matcher(agent.group(1)).matches() ? Api.CURRENT_AGENT : Api.AGENT;
 			below = path.substring(agent.end());
 		}
 		else if (path.startsWith(MANAGEMENT_PREFIX + "/")) {
 			api = Api.MANAGEMENT;
 			below = path.substring(MANAGEMENT_PREFIX.length());
+		}
+		else if (path.startsWith(CURRENT_MANAGEMENT_PREFIX + "/")) {
+			api = Api.CURRENT_MANAGEMENT;
+			below = path.substring(CURRENT_MANAGEMENT_PREFIX.length());
 		}
 		else if (path.equals("/builds") || path.startsWith("/builds/")) {
 			return new Checked("BUILDER " + exchange.method() + " " + path.replaceAll("^/builds/[^/]+", "/builds/{id}"),

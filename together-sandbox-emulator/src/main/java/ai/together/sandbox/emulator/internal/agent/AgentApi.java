@@ -13,8 +13,8 @@ import ai.together.sandbox.emulator.internal.http.Bodies;
 import ai.together.sandbox.emulator.internal.http.ErrorStyle;
 import ai.together.sandbox.emulator.internal.http.Reply;
 import ai.together.sandbox.emulator.internal.http.Request;
-import ai.together.sandbox.emulator.internal.http.RouteTable;
 import ai.together.sandbox.emulator.internal.http.RouteTable.Handler;
+import ai.together.sandbox.emulator.internal.http.RouteTable;
 import ai.together.sandbox.emulator.internal.state.SandboxInstance;
 import ai.together.sandbox.emulator.internal.state.SandboxRegistry;
 import reactor.core.publisher.Flux;
@@ -23,7 +23,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The agent API of each sandbox, served under {@link #MOUNT}. Requests need the sandbox's current
- * agent token; a sandbox that is not running answers 503.
+ * agent token; a sandbox that is not running answers 503. A sandbox's agent speaks the exec
+ * dialect of the generation that created the sandbox ({@link CurrentDialect}).
  */
 public final class AgentApi {
 
@@ -84,7 +85,8 @@ public final class AgentApi {
 			.get("/api/v1/execs", jsonNow(200, call -> Map.of("execs", call.execs().list())))
 			.post("/api/v1/execs", jsonBody(201, ExecHandlers::create))
 			.get("/api/v1/execs/{exec}", jsonNow(200, call -> call.exec().toJson()))
-			.put("/api/v1/execs/{exec}", jsonBody(200, ExecHandlers::start))
+			.put("/api/v1/execs/{exec}", CurrentDialect.seedOnly(jsonBody(200, ExecHandlers::start)))
+			.post("/api/v1/execs/{exec}/start", CurrentDialect.currentOnly(jsonBody(200, CurrentDialect::start)))
 			.delete("/api/v1/execs/{exec}", json(200, call -> call.execs().delete(call.exec())))
 			.get("/api/v1/execs/{exec}/io", jsonNow(200, call -> call.exec().output().messages(call.request().longParam("lastSequence"))))
 			.post("/api/v1/execs/{exec}/io", jsonBody(200, ExecHandlers::input))

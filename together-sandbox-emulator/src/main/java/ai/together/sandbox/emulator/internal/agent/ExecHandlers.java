@@ -84,13 +84,18 @@ final class ExecHandlers {
 			throw ApiException.badRequest("'command' must not be empty");
 		}
 		List<String> args = Json.stringList(body, "args");
-		Boolean autorun = Json.bool(body, "autorun");
-		Boolean interactive = Json.bool(body, "interactive");
+		// The current agent: autostart, user, and stdin always open (it has no interactive flag).
+		boolean current = sandbox.isCurrentGeneration();
+		Boolean autorun = Json.bool(body, current ? "autostart" : "autorun");
+		Boolean interactive = current ? Boolean.TRUE : Json.bool(body, "interactive");
+		String execUser = current ? CurrentDialect.user(Json.string(body, "user")) : null;
 		Boolean pty = Json.bool(body, "pty");
 		String cwd = Json.string(body, "cwd");
 		Map<String, String> env = Json.stringMap(body, "env");
-		Json.integer(body, "uid");
-		Json.integer(body, "gid");
+		if (!current) {
+			Json.integer(body, "uid");
+			Json.integer(body, "gid");
+		}
 		Path directory = sandbox.files().resolve(cwd == null || cwd.isEmpty() ? "/" : cwd, true);
 		if (!Files.isDirectory(directory)) {
 			throw ApiException.badRequest("working directory does not exist: " + cwd);
@@ -119,7 +124,7 @@ final class ExecHandlers {
 				args != null ? args : List.of(), Boolean.TRUE.equals(interactive), Boolean.TRUE.equals(pty), directory,
 				environment);
 		SandboxExecs execs = sandbox.execs();
-		ExecProcess created = execs.add(() -> Ids.alphanumeric(12), id -> new ExecProcess(id, exec, execs::changed));
+		ExecProcess created = execs.add(() -> Ids.alphanumeric(12), id -> new ExecProcess(id, exec, execs::changed, current, execUser));
 		if (autorun == null || autorun) {
 			try {
 				created.start();

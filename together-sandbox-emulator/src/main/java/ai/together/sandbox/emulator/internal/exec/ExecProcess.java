@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  * its {@link OutputLog}.
  *
  * <p>Status strings are upper case: {@code STOPPED} (created with {@code autorun=false} and not yet
- * started), {@code RUNNING} and {@code FINISHED}.
+ * started), {@code RUNNING} and {@code FINISHED}. An exec of a sandbox of the current generation
+ * shows them in the current agent's words ({@code CREATED}, {@code RUNNING}, {@code EXITED}), with
+ * no {@code interactive} key and with the {@code user} it was created for.
  */
 public final class ExecProcess {
 
@@ -48,6 +50,10 @@ public final class ExecProcess {
 
 	private final Runnable onChange;
 
+	private final boolean currentDialect;
+
+	private final @Nullable String user;
+
 	private final Object lock = new Object();
 
 	private final OutputLog output = new OutputLog();
@@ -69,9 +75,32 @@ public final class ExecProcess {
 	 * @param onChange called when its status changes
 	 */
 	public ExecProcess(String id, ExecCommand command, Runnable onChange) {
+		this(id, command, onChange, false, null);
+	}
+
+	/**
+	 * Creates an exec that is not started yet, in the JSON form of one agent generation.
+	 * @param id the exec id
+	 * @param command what it runs
+	 * @param onChange called when its status changes
+	 * @param currentDialect whether it is shown in the current agent's form
+	 * @param user the {@code uid:gid} it was created for (current form only), or {@code null}
+	 */
+	public ExecProcess(String id, ExecCommand command, Runnable onChange, boolean currentDialect,
+			@Nullable String user) {
 		this.id = id;
 		this.command = command;
 		this.onChange = onChange;
+		this.currentDialect = currentDialect;
+		this.user = user;
+	}
+
+	/**
+	 * Whether the process has started and not exited.
+	 * @return whether it runs
+	 */
+	public boolean isRunning() {
+		return RUNNING.equals(this.status);
 	}
 
 	/**
@@ -229,11 +258,21 @@ public final class ExecProcess {
 		json.put("id", this.id);
 		json.put("command", this.command.command());
 		json.put("args", this.command.args());
-		json.put("status", this.status);
+		String status = this.status;
+		json.put("status", !this.currentDialect ? status : switch (status) {
+			case STOPPED -> "CREATED";
+			case FINISHED -> "EXITED";
+			default -> status;
+		});
 		json.put("pid", this.pid);
-		json.put("interactive", this.command.interactive());
+		if (!this.currentDialect) {
+			json.put("interactive", this.command.interactive());
+		}
 		json.put("pty", this.command.pty());
 		json.put("exitCode", this.exitCode);
+		if (this.currentDialect && this.user != null) {
+			json.put("user", this.user);
+		}
 		return json;
 	}
 

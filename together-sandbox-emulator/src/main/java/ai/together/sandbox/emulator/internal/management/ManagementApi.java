@@ -109,7 +109,7 @@ public final class ManagementApi {
 		return Reply.json(status, ManagementJson.sandbox(sandbox.view(), request.origin(this.fallbackOrigin.get())));
 	}
 
-	private static String uuid(String value, String what) {
+	static String uuid(String value, String what) {
 		if (!UUID_PATTERN.matcher(value).matches()) {
 			throw ApiException.badRequest(what + " must be a UUID: " + value);
 		}
@@ -157,6 +157,7 @@ public final class ManagementApi {
 		else {
 			throw ApiException.badRequest("One of snapshot_id or snapshot_alias is required");
 		}
+		refuseRetired(snapshot);
 		String sandboxId = id;
 		if (sandboxId == null) {
 			do {
@@ -165,7 +166,7 @@ public final class ManagementApi {
 			while (this.sandboxes.find(sandboxId) != null);
 		}
 		SandboxInstance sandbox = this.sandboxes.create(sandboxId, millicpu, memory, disk,
-				Boolean.TRUE.equals(ephemeral), snapshot.id(), this.state.builds().contextOf(snapshot));
+				Boolean.TRUE.equals(ephemeral), snapshot.id(), this.state.snapshotTrees().treeOf(snapshot));
 		return sandboxReply(201, sandbox, request);
 	}
 
@@ -175,8 +176,11 @@ public final class ManagementApi {
 				return Reply.json(200, List.of());
 			}
 			String origin = request.origin(this.fallbackOrigin.get());
-			return Reply.json(200,
-					this.sandboxes.list().stream().map(s -> ManagementJson.sandbox(s.view(), origin)).toList());
+			return Reply.json(200, this.sandboxes.list()
+				.stream()
+				.filter(s -> !s.isCurrentGeneration())
+				.map(s -> ManagementJson.sandbox(s.view(), origin))
+				.toList());
 		});
 	}
 
@@ -186,7 +190,7 @@ public final class ManagementApi {
 			List<Map<String, Object>> result = new ArrayList<>();
 			for (String id : batchIds(request)) {
 				SandboxInstance sandbox = this.sandboxes.find(id);
-				if (sandbox != null) {
+				if (sandbox != null && !sandbox.isCurrentGeneration()) {
 					result.add(ManagementJson.sandbox(sandbox.view(), origin));
 				}
 			}
@@ -195,11 +199,11 @@ public final class ManagementApi {
 	}
 
 	private Mono<Reply> getSandbox(Request request) {
-		return Mono.just(sandboxReply(200, this.sandboxes.get(request.pathParam("id")), request));
+		return Mono.just(sandboxReply(200, sandbox(request), request));
 	}
 
 	private Mono<Reply> deleteSandbox(Request request) {
-		SandboxInstance sandbox = this.sandboxes.get(request.pathParam("id"));
+		SandboxInstance sandbox = sandbox(request);
 		return Reply.blocking(() -> {
 			this.sandboxes.delete(sandbox);
 			return Reply.empty(204);
@@ -207,7 +211,7 @@ public final class ManagementApi {
 	}
 
 	private Mono<Reply> start(Request request) {
-		SandboxInstance sandbox = this.sandboxes.get(request.pathParam("id"));
+		SandboxInstance sandbox = sandbox(request);
 		return json(request).flatMap(body -> {
 			Long version = Json.integer(body, "version_number");
 			if (version != null && version < 1) {
@@ -225,7 +229,7 @@ public final class ManagementApi {
 	}
 
 	private Mono<Reply> stop(Request request) {
-		SandboxInstance sandbox = this.sandboxes.get(request.pathParam("id"));
+		SandboxInstance sandbox = sandbox(request);
 		return json(request).flatMap(body -> {
 			String stopType = Json.string(body, "stop_type");
 			if (stopType == null) {
@@ -243,7 +247,7 @@ public final class ManagementApi {
 	}
 
 	private Mono<Reply> waitFor(Request request) {
-		SandboxInstance sandbox = this.sandboxes.get(request.pathParam("id"));
+		SandboxInstance sandbox = sandbox(request);
 		return Bodies.drain(request).then(this.sandboxes.settled(sandbox)).map(s -> sandboxReply(200, s, request));
 	}
 
@@ -251,7 +255,7 @@ public final class ManagementApi {
 
 	/** The current version of a sandbox: its only one, number 1. */
 	private SandboxInstance versioned(Request request) {
-		SandboxInstance sandbox = this.sandboxes.get(request.pathParam("id"));
+		SandboxInstance sandbox = sandbox(request);
 		String version = request.pathParam("version");
 		if (!version.equals("current") && !version.equals("1")) {
 			throw ApiException.notFound("sandbox version " + version + " not found");
@@ -263,6 +267,7 @@ public final class ManagementApi {
 		String version = request.pathParam("version");
 		return this.sandboxes.list()
 			.stream()
+			.filter(s -> !s.isCurrentGeneration())
 			.filter(s -> s.versionId().equalsIgnoreCase(version))
 			.findFirst()
 			.orElseThrow(() -> ApiException.notFound("sandbox version " + version + " not found"));
@@ -344,6 +349,7 @@ public final class ManagementApi {
 		SnapshotRecord snapshot = snapshot(request);
 		return Reply.blocking(() -> {
 			this.snapshots.delete(snapshot.id());
+			this.state.snapshotTrees().delete(snapshot.id());
 			return Reply.empty(204);
 		});
 	}
@@ -382,23 +388,50 @@ public final class ManagementApi {
 	// ---------------------------------------------------------------- other
 
 	private Mono<Reply> registryCredentials(Request request) {
+		return registryCredentials(request, this.fallbackOrigin.get());
+	}
+
+	/** Issues a registry credential (both generations): 201. */
+	static Mono<Reply> registryCredentials(Request request, String fallbackOrigin) {
 		Map<String, Object> credential = new LinkedHashMap<>();
 		credential.put("username", "emulator");
 		credential.put("password", Ids.secret());
 		credential.put("registry_url",
-				request.origin(this.fallbackOrigin.get()).substring("http://".length()) + "/emulator");
+				request.origin(fallbackOrigin).substring("http://".length()) + "/emulator");
 		credential.put("expired_at", Instant.now().plus(1, ChronoUnit.HOURS).toString());
 		return Bodies.drain(request).thenReturn(Reply.json(201, credential));
 	}
 
 	private Mono<Reply> authorize(Request request) {
-		return json(request).map(body -> {
+		return authorize(request, this.maxJsonBytes);
+	}
+
+	/** Accepts an authorization request (both generations): 204. */
+	static Mono<Reply> authorize(Request request, long maxJsonBytes) {
+		return Bodies.jsonObject(request, maxJsonBytes).map(body -> {
 			Json.string(body, "project_id");
 			return Reply.empty(204);
 		});
 	}
 
-	private static List<String> batchIds(Request request) {
+	/** A snapshot that is retired creates no sandbox, in either generation. */
+	static void refuseRetired(SnapshotRecord snapshot) {
+		if (snapshot.retiredAt(Instant.now()) != null) {
+			throw ApiException.badRequest("snapshot " + snapshot.id() + " is retired and can no longer create sandboxes");
+		}
+	}
+
+	/** A sandbox of the seed generation: those of the current one are not part of this API. */
+	private SandboxInstance sandbox(Request request) {
+		String id = request.pathParam("id");
+		SandboxInstance sandbox = this.sandboxes.get(id);
+		if (sandbox.isCurrentGeneration()) {
+			throw ApiException.notFound("sandbox " + id + " not found");
+		}
+		return sandbox;
+	}
+
+	static List<String> batchIds(Request request) {
 		List<String> ids = new ArrayList<>(request.queryParams("ids[]"));
 		ids.addAll(request.queryParams("ids"));
 		if (ids.size() > 100) {

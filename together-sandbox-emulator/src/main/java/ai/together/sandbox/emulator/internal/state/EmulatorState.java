@@ -19,6 +19,8 @@ public final class EmulatorState implements AutoCloseable {
 
 	private final BuildRegistry builds;
 
+	private final SnapshotTrees snapshotTrees;
+
 	/**
 	 * Loads the state of a data directory.
 	 * @param dataDirectory the data directory
@@ -31,6 +33,7 @@ public final class EmulatorState implements AutoCloseable {
 		this.sandboxes = new SandboxRegistry(dataDirectory.resolve("sandboxes"), transitionDelay, waitCap, this::save);
 		this.snapshots = new SnapshotRegistry(this::save);
 		this.builds = new BuildRegistry(dataDirectory.resolve("builds"), this::save);
+		this.snapshotTrees = new SnapshotTrees(dataDirectory.resolve("snapshots"), this.builds);
 		StateDocument saved = this.store.load();
 		if (saved != null) {
 			this.sandboxes.restore(saved.sandboxes());
@@ -71,6 +74,14 @@ public final class EmulatorState implements AutoCloseable {
 	 */
 	public BuildRegistry builds() {
 		return this.builds;
+	}
+
+	/**
+	 * Returns the file trees sandboxes start with.
+	 * @return the trees
+	 */
+	public SnapshotTrees snapshotTrees() {
+		return this.snapshotTrees;
 	}
 
 	private void save() {

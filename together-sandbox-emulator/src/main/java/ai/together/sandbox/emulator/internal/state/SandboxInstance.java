@@ -67,6 +67,9 @@ public final class SandboxInstance {
 
 	private @Nullable String stopReason;
 
+	/** What a sandbox of the current generation has beyond the seed fields; {@code null} for a seed one. */
+	private @Nullable CurrentFields current;
+
 	/** Completed when the current transition (starting or stopping) settles. */
 	private CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
 
@@ -102,6 +105,7 @@ public final class SandboxInstance {
 		sandbox.startType = record.startType();
 		sandbox.requestedStopType = record.requestedStopType();
 		sandbox.stopReason = record.stopReason();
+		sandbox.current = record.current();
 		if ("created".equals(record.status()) || "stopped".equals(record.status())) {
 			sandbox.status = record.status();
 		}
@@ -179,7 +183,33 @@ public final class SandboxInstance {
 		return new SandboxRecord(this.id, this.status, this.ephemeral, this.millicpu, this.memoryBytes,
 				this.diskBytes, this.createdAt.toString(), str(this.updatedAt != null ? this.updatedAt : this.createdAt),
 				str(this.startRequestedAt), this.startType, str(this.startedAt), str(this.stopRequestedAt),
-				this.requestedStopType, str(this.stoppedAt), this.stopReason, this.snapshotId, this.versionId);
+				this.requestedStopType, str(this.stoppedAt), this.stopReason, this.snapshotId, this.versionId,
+				this.current);
+	}
+
+	/**
+	 * Whether the sandbox was created through the current API generation ({@code /v1}): its agent
+	 * then speaks the current exec dialect.
+	 * @return whether it belongs to the current generation
+	 */
+	public synchronized boolean isCurrentGeneration() {
+		return this.current != null;
+	}
+
+	synchronized void current(@Nullable CurrentFields fields) {
+		this.current = fields;
+	}
+
+	/**
+	 * Begins the termination of a running sandbox of the current generation: a stop that records
+	 * its reason. {@code false} (and nothing changes) unless it is running.
+	 */
+	synchronized boolean beginTermination(String reason, CompletableFuture<Void> transition) {
+		if (this.current == null || !beginStop("shutdown", transition)) {
+			return false;
+		}
+		this.current = this.current.terminating(reason);
+		return true;
 	}
 
 	synchronized CompletableFuture<Void> settled() {

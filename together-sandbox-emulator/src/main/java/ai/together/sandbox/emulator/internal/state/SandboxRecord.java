@@ -24,10 +24,41 @@ import org.jspecify.annotations.Nullable;
  * @param stopReason {@code shutdown} or {@code hibernated}
  * @param snapshotId the snapshot it was created from
  * @param versionId the id of its only version
+ * @param current what a sandbox of the current API generation has beyond this record,
+ * {@code null} for a sandbox of the seed generation
  */
 public record SandboxRecord(String id, String status, boolean ephemeral, long millicpu, long memoryBytes,
 		long diskBytes, String createdAt, @Nullable String updatedAt, @Nullable String startRequestedAt,
 		@Nullable String startType, @Nullable String startedAt, @Nullable String stopRequestedAt,
 		@Nullable String requestedStopType, @Nullable String stoppedAt, @Nullable String stopReason, String snapshotId,
-		String versionId) {
+		String versionId, @Nullable CurrentFields current) {
+
+	/**
+	 * The record of a sandbox of the seed generation.
+	 * @param id the sandbox id
+	 * @param status the status
+	 * @param ephemeral whether it is ephemeral
+	 * @param millicpu the CPU in thousandths
+	 * @param memoryBytes the memory
+	 * @param diskBytes the disk
+	 * @param createdAt when it was created
+	 * @param updatedAt when it last changed
+	 * @param startRequestedAt when the last start was requested
+	 * @param startType the start type
+	 * @param startedAt when it last started
+	 * @param stopRequestedAt when the last stop was requested
+	 * @param requestedStopType the requested stop type
+	 * @param stoppedAt when it last stopped
+	 * @param stopReason the stop reason
+	 * @param snapshotId the snapshot it was created from
+	 * @param versionId the id of its only version
+	 */
+	public SandboxRecord(String id, String status, boolean ephemeral, long millicpu, long memoryBytes, long diskBytes,
+			String createdAt, @Nullable String updatedAt, @Nullable String startRequestedAt, @Nullable String startType,
+			@Nullable String startedAt, @Nullable String stopRequestedAt, @Nullable String requestedStopType,
+			@Nullable String stoppedAt, @Nullable String stopReason, String snapshotId, String versionId) {
+		this(id, status, ephemeral, millicpu, memoryBytes, diskBytes, createdAt, updatedAt, startRequestedAt, startType,
+				startedAt, stopRequestedAt, requestedStopType, stoppedAt, stopReason, snapshotId, versionId, null);
+	}
+
 }

@@ -104,8 +104,28 @@ public final class SandboxRegistry {
 	 */
 	public SandboxInstance create(String id, long millicpu, long memoryBytes, long diskBytes, boolean ephemeral,
 			String snapshotId, @Nullable Path initialTree) {
+		return create(id, millicpu, memoryBytes, diskBytes, ephemeral, snapshotId, initialTree, null);
+	}
+
+	/**
+	 * Creates a sandbox in status {@code created}, of the current generation when {@code current}
+	 * is given.
+	 * @param id the sandbox id
+	 * @param millicpu the CPU
+	 * @param memoryBytes the memory
+	 * @param diskBytes the disk
+	 * @param ephemeral whether it is ephemeral
+	 * @param snapshotId the snapshot it is created from
+	 * @param initialTree the directory copied as its file tree, if any
+	 * @param current the fields of the current generation, {@code null} for a seed sandbox
+	 * @return the sandbox
+	 * @throws ApiException 400 if the id is taken
+	 */
+	public SandboxInstance create(String id, long millicpu, long memoryBytes, long diskBytes, boolean ephemeral,
+			String snapshotId, @Nullable Path initialTree, @Nullable CurrentFields current) {
 		SandboxInstance sandbox = new SandboxInstance(id, this.directory.resolve(id), Instant.now(), millicpu,
 				memoryBytes, diskBytes, ephemeral, snapshotId, UUID.randomUUID().toString());
+		sandbox.current(current);
 		if (this.sandboxes.putIfAbsent(id, sandbox) != null) {
 			throw ApiException.badRequest("a sandbox with id " + id + " already exists");
 		}
@@ -174,6 +194,53 @@ public final class SandboxRegistry {
 			}
 		}, this.transitionDelay.toNanos(), TimeUnit.NANOSECONDS);
 		this.changed.run();
+	}
+
+	/**
+	 * Terminates a running sandbox of the current generation: like a stop, and before it settles
+	 * as stopped (terminated) its execs are killed and then {@code beforeTerminated} runs (it takes
+	 * the termination snapshot). Anything but a running sandbox is left as it is.
+	 * @param sandbox the sandbox
+	 * @param reason the status reason of the termination
+	 * @param beforeTerminated runs once the execs are dead, before the status is terminated
+	 * @return whether a termination began
+	 */
+	public boolean terminate(SandboxInstance sandbox, String reason, Runnable beforeTerminated) {
+		CompletableFuture<Void> settled = new CompletableFuture<>();
+		if (!sandbox.beginTermination(reason, settled)) {
+			return false;
+		}
+		this.scheduler.schedule(() -> {
+			try {
+				sandbox.execs().killAll();
+				beforeTerminated.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("The termination of sandbox " + sandbox.id() + " did not complete: " + ex.getMessage());
+			}
+			finally {
+				sandbox.finishStop("shutdown");
+				settled.complete(null);
+				this.changed.run();
+			}
+		}, this.transitionDelay.toNanos(), TimeUnit.NANOSECONDS);
+		this.changed.run();
+		return true;
+	}
+
+	/**
+	 * Runs a task on the lifecycle thread after a delay (a ttl running out).
+	 * @param task the task
+	 * @param delay the delay
+	 */
+	public void schedule(Runnable task, Duration delay) {
+		try {
+			this.scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// The emulator is closing: nothing is terminated any more.
+			logger.debug("Not scheduled: the emulator is closing");
+		}
 	}
 
 	/**

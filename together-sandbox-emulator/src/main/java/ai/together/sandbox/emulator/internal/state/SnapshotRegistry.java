@@ -47,6 +47,77 @@ public final class SnapshotRegistry {
 	}
 
 	/**
+	 * Registers a snapshot of the current generation, with tags and a ttl.
+	 * @param id the snapshot id (a lower-case UUID)
+	 * @param image the image reference, or what the snapshot was taken of
+	 * @param architecture the architecture
+	 * @param buildId the build whose context it uses, if any
+	 * @param byteSize its size
+	 * @param tags its tags
+	 * @param ttl seconds after creation until it is retired, or {@code null}
+	 * @return the snapshot
+	 */
+	public SnapshotRecord register(String id, String image, String architecture, @Nullable String buildId,
+			long byteSize, Map<String, String> tags, @Nullable Long ttl) {
+		String now = Instant.now().toString();
+		SnapshotRecord snapshot = new SnapshotRecord(id, PROJECT_ID, byteSize, false, false, false, now, null, now,
+				image, architecture, buildId, tags, ttl, null);
+		this.snapshots.put(snapshot.id(), snapshot);
+		this.changed.run();
+		return snapshot;
+	}
+
+	/**
+	 * Retires a snapshot: it stays readable and can no longer create sandboxes. Retiring a retired
+	 * snapshot changes nothing.
+	 * @param id the snapshot id
+	 * @return the retired snapshot
+	 * @throws ApiException 404 if there is none
+	 */
+	public SnapshotRecord retire(String id) {
+		SnapshotRecord retired = this.snapshots.computeIfPresent(id.toLowerCase(), (key, s) -> {
+			if (s.retiredAt() != null) {
+				return s;
+			}
+			String now = Instant.now().toString();
+			return new SnapshotRecord(s.id(), s.projectId(), s.byteSize(), s.isProtected(), s.optimized(),
+					s.includesMemorySnapshot(), s.createdAt(), s.optimizedAt(), now, s.image(), s.architecture(),
+					s.buildId(), s.tags(), s.ttl(), now);
+		});
+		if (retired == null) {
+			throw ApiException.notFound("snapshot " + id + " not found");
+		}
+		this.changed.run();
+		return retired;
+	}
+
+	/**
+	 * Returns the aliases of a snapshot, by alias.
+	 * @param snapshotId the snapshot id
+	 * @return the aliases
+	 */
+	public List<AliasRecord> aliasesOf(String snapshotId) {
+		return this.aliases.values()
+			.stream()
+			.filter(a -> a.snapshotId().equals(snapshotId))
+			.sorted(Comparator.comparing(AliasRecord::alias))
+			.toList();
+	}
+
+	/**
+	 * Deletes an alias by name if it exists.
+	 * @param alias the alias string
+	 * @return whether it existed
+	 */
+	public boolean deleteAlias(String alias) {
+		boolean existed = this.aliases.remove(alias) != null;
+		if (existed) {
+			this.changed.run();
+		}
+		return existed;
+	}
+
+	/**
 	 * Returns a snapshot.
 	 * @param id the snapshot id, in any case
 	 * @return the snapshot
