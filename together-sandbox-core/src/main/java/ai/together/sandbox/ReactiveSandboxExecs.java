@@ -203,7 +203,8 @@ public final class ReactiveSandboxExecs {
 	}
 
 	/**
-	 * Sends input to an interactive exec.
+	 * Sends input to an exec: on the seed's generation an interactive one, on the current one any
+	 * exec.
 	 * @param id the exec id
 	 * @param data the input, sent as is (add {@code \n} to end a line)
 	 * @return the exec

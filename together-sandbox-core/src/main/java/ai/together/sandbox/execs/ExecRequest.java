@@ -24,9 +24,11 @@ import org.jspecify.annotations.Nullable;
  * @param command the command to execute, for example {@code npm}
  * @param args its arguments (sent always, empty when there are none)
  * @param autorun whether to start it at once (agent default: {@code true}); {@code false}
- * creates it stopped, to be started with {@code resume}
+ * creates it stopped, to be started with {@code start} (or {@code resume}); sent as
+ * {@code autostart} to the current generation's agent
  * @param interactive whether it accepts input through {@code sendStdin} (agent default:
- * {@code false})
+ * {@code false}); the seed's agent API only: on a sandbox of the current generation, where every
+ * exec accepts input, {@code execs().create} rejects it with an {@link IllegalArgumentException}
  * @param pty whether to run it in a pseudo-terminal (agent default: {@code false})
  * @param cwd the working directory (agent default: the workspace directory)
  * @param env environment variables to set
