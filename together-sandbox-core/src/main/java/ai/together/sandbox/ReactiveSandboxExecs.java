@@ -77,13 +77,19 @@ public final class ReactiveSandboxExecs {
 
 	/**
 	 * Creates an exec: runs a command (unless {@link ExecRequest#autorun()} is {@code false}).
-	 * Only the request's fields that are set are sent.
+	 * Only the request's fields that are set are sent. On a sandbox of the current generation
+	 * ({@code sdk.current()}), {@code autorun} is sent as {@code autostart} and {@code uid}/{@code gid}
+	 * as {@code user}.
 	 * @param request what to run
 	 * @return the exec
+	 * @throws IllegalArgumentException when the request sets a field this sandbox's agent does not
+	 * have: {@code user} on the seed's generation, {@code interactive} on the current one
 	 */
 	public Mono<ExecItem> create(ExecRequest request) {
 		Args.notNull(request, "request");
-		ApiCall call = this.agent.call("execs.create", null, HttpMethod.POST, "/api/v1/execs").withJson(request);
+		// The sandbox's generation decides the wire form (autorun or autostart, uid/gid or user).
+		ApiCall call = this.agent.call("execs.create", null, HttpMethod.POST, "/api/v1/execs")
+			.withJson(this.agent.dialect().execBody(request));
 		return this.agent.transport().call(call, ExecItem.class);
 	}
 
@@ -99,16 +105,27 @@ public final class ReactiveSandboxExecs {
 	}
 
 	/**
-	 * Starts a stopped exec (one created with {@code autorun(false)}) by setting its status to
-	 * {@code running}.
+	 * Starts a stopped exec (one created with {@code autorun(false)}): on the seed's generation
+	 * by setting its status to {@code running} ({@code PUT /api/v1/execs/{id}}), on the current
+	 * one with {@code POST /api/v1/execs/{id}/start}.
 	 * @param id the exec id
 	 * @return the exec
 	 */
 	public Mono<ExecItem> resume(String id) {
 		Args.id(id, "id");
-		ApiCall call = this.agent.call("execs.resume", idContext(id), HttpMethod.PUT, execPath(id))
-			.withJson(Map.of("status", "running"));
-		return this.agent.transport().call(call, ExecItem.class);
+		return this.agent.transport().call(this.agent.dialect().startCall(this.agent, id), ExecItem.class);
+	}
+
+	/**
+	 * Starts an exec created with {@code autorun(false)}: the same call as {@link #resume(String)},
+	 * under the current generation's name. On the current generation it is
+	 * {@code POST /api/v1/execs/{id}/start}, which answers the exec when it started or already
+	 * runs, and fails with an {@link HttpException} of status 409 once it has exited or stopped.
+	 * @param id the exec id
+	 * @return the exec
+	 */
+	public Mono<ExecItem> start(String id) {
+		return resume(id);
 	}
 
 	/**
@@ -186,7 +203,8 @@ public final class ReactiveSandboxExecs {
 	}
 
 	/**
-	 * Sends input to an interactive exec.
+	 * Sends input to an exec: on the seed's generation an interactive one, on the current one any
+	 * exec.
 	 * @param id the exec id
 	 * @param data the input, sent as is (add {@code \n} to end a line)
 	 * @return the exec
@@ -256,6 +274,8 @@ public final class ReactiveSandboxExecs {
 			throw new IllegalArgumentException(
 					"request.autorun must not be false: run() waits for the command to exit");
 		}
+		// Fields this sandbox's agent does not have fail here, when called, like create's.
+		this.agent.dialect().execBody(request);
 		return ExecRun.run(request, timeout, this::create, this::streamOutput, this::delete, this.streams::isClosed);
 	}
 

@@ -34,12 +34,15 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 
 	private final ReactiveSnapshots snapshots;
 
+	private final ReactiveCurrentApi current;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	ReactiveTogetherSandbox(ClientContext context) {
 		this.context = Objects.requireNonNull(context, "context");
 		this.sandboxes = new ReactiveSandboxes(context);
 		this.snapshots = new ReactiveSnapshots(context);
+		this.current = new ReactiveCurrentApi(context);
 	}
 
 	/**
@@ -74,6 +77,17 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 	 */
 	public ReactiveSnapshots snapshots() {
 		return this.snapshots;
+	}
+
+	/**
+	 * The current API generation (management API under {@code /v1}): sandboxes created running
+	 * and terminated, cursor pages, snapshots retired instead of deleted. {@link #sandboxes()} and
+	 * {@link #snapshots()} are the seed's generation (under {@code /api/v1}); both share this
+	 * client's connections and configuration.
+	 * @return the current generation's namespaces
+	 */
+	public ReactiveCurrentApi current() {
+		return this.current;
 	}
 
 	/**

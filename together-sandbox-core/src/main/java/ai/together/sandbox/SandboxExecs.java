@@ -70,6 +70,15 @@ public final class SandboxExecs {
 	}
 
 	/**
+	 * Starts an exec created with {@code autorun(false)}; see {@link ReactiveSandboxExecs#start(String)}.
+	 * @param id the exec id
+	 * @return the exec
+	 */
+	public ExecItem start(String id) {
+		return Blocking.value(this.reactive.start(id));
+	}
+
+	/**
 	 * Deletes an exec, killing its process if it still runs.
 	 * @param id the exec id
 	 */

@@ -34,10 +34,13 @@ public final class TogetherSandbox implements AutoCloseable {
 
 	private final Snapshots snapshots;
 
+	private final CurrentApi current;
+
 	TogetherSandbox(ReactiveTogetherSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
 		this.sandboxes = new Sandboxes(reactive.sandboxes());
 		this.snapshots = new Snapshots(reactive.snapshots());
+		this.current = reactive.current().blocking();
 	}
 
 	/**
@@ -72,6 +75,17 @@ public final class TogetherSandbox implements AutoCloseable {
 	 */
 	public Snapshots snapshots() {
 		return this.snapshots;
+	}
+
+	/**
+	 * The current API generation (management API under {@code /v1}): sandboxes created running
+	 * and terminated, cursor pages, snapshots retired instead of deleted. {@link #sandboxes()} and
+	 * {@link #snapshots()} are the seed's generation (under {@code /api/v1}); both share this
+	 * client's connections and configuration.
+	 * @return the current generation's namespaces
+	 */
+	public CurrentApi current() {
+		return this.current;
 	}
 
 	/**

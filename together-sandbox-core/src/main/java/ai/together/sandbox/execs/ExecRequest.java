@@ -24,14 +24,22 @@ import org.jspecify.annotations.Nullable;
  * @param command the command to execute, for example {@code npm}
  * @param args its arguments (sent always, empty when there are none)
  * @param autorun whether to start it at once (agent default: {@code true}); {@code false}
- * creates it stopped, to be started with {@code resume}
+ * creates it stopped, to be started with {@code start} (or {@code resume}); sent as
+ * {@code autostart} to the current generation's agent
  * @param interactive whether it accepts input through {@code sendStdin} (agent default:
- * {@code false})
+ * {@code false}); the seed's agent API only: on a sandbox of the current generation, where every
+ * exec accepts input, {@code execs().create} rejects it with an {@link IllegalArgumentException}
  * @param pty whether to run it in a pseudo-terminal (agent default: {@code false})
  * @param cwd the working directory (agent default: the workspace directory)
  * @param env environment variables to set
  * @param uid the user id to run as (agent default: 1000)
  * @param gid the group id to run as (agent default: 1000)
+ * @param user the user (and group) to run as, {@code "user[:group]"} with names or numeric ids,
+ * for example {@code "node"}, {@code "1000:1000"} or {@code ":1000"}: the current agent API's
+ * form; on a sandbox of the seed's generation, where the agent takes {@code uid}/{@code gid},
+ * {@code execs().create} rejects it with an {@link IllegalArgumentException}. The current agent
+ * receives {@code uid}/{@code gid} as this string ({@code "<uid>[:<gid>]"}), so only one of the
+ * two forms may be set
  * @author together-sandbox-java
  * @since 0.1.0
  */
@@ -39,7 +47,7 @@ public record ExecRequest(@JsonProperty("command") String command, @JsonProperty
 		@JsonProperty("autorun") @Nullable Boolean autorun, @JsonProperty("interactive") @Nullable Boolean interactive,
 		@JsonProperty("pty") @Nullable Boolean pty, @JsonProperty("cwd") @Nullable String cwd,
 		@JsonProperty("env") @Nullable Map<String, String> env, @JsonProperty("uid") @Nullable Long uid,
-		@JsonProperty("gid") @Nullable Long gid) {
+		@JsonProperty("gid") @Nullable Long gid, @JsonProperty("user") @Nullable String user) {
 
 	private static final long MAX_ID = 0xFFFF_FFFFL;
 
@@ -70,6 +78,31 @@ public record ExecRequest(@JsonProperty("command") String command, @JsonProperty
 		}
 		checkId(uid, "uid");
 		checkId(gid, "gid");
+		if (user != null) {
+			checkUser(user);
+			if (uid != null || gid != null) {
+				throw new IllegalArgumentException(
+						"set either user or uid/gid, not both (the current agent API receives uid/gid as user)");
+			}
+		}
+	}
+
+	/**
+	 * A request without {@code user}: the seed's fields.
+	 * @param command the command
+	 * @param args its arguments
+	 * @param autorun whether to start it at once
+	 * @param interactive whether it accepts input
+	 * @param pty whether to run it in a pseudo-terminal
+	 * @param cwd the working directory
+	 * @param env environment variables to set
+	 * @param uid the user id to run as
+	 * @param gid the group id to run as
+	 */
+	public ExecRequest(String command, List<String> args, @Nullable Boolean autorun, @Nullable Boolean interactive,
+			@Nullable Boolean pty, @Nullable String cwd, @Nullable Map<String, String> env, @Nullable Long uid,
+			@Nullable Long gid) {
+		this(command, args, autorun, interactive, pty, cwd, env, uid, gid, null);
 	}
 
 	/**
@@ -104,7 +137,19 @@ public record ExecRequest(@JsonProperty("command") String command, @JsonProperty
 		builder.env = (this.env != null) ? new LinkedHashMap<>(this.env) : null;
 		builder.uid = this.uid;
 		builder.gid = this.gid;
+		builder.user = this.user;
 		return builder;
+	}
+
+	private static void checkUser(String user) {
+		Args.text(user, "user", Args.MAX_ID_LENGTH);
+		int colon = user.indexOf(':');
+		boolean oneColonAtMost = colon < 0 || user.indexOf(':', colon + 1) < 0;
+		boolean someSide = !user.equals(":");
+		if (!oneColonAtMost || !someSide || user.chars().anyMatch(Character::isWhitespace)) {
+			throw new IllegalArgumentException("user must be \"user[:group]\" (names or numeric ids, no whitespace),"
+					+ " was '" + user + "'");
+		}
 	}
 
 	private static void checkId(@Nullable Long value, String name) {
@@ -118,7 +163,7 @@ public record ExecRequest(@JsonProperty("command") String command, @JsonProperty
 		// Environment values often hold secrets: print names only.
 		return "ExecRequest[command=" + this.command + ", args=" + this.args + ", autorun=" + this.autorun
 				+ ", interactive=" + this.interactive + ", pty=" + this.pty + ", cwd=" + this.cwd + ", env="
-				+ ((this.env != null) ? this.env.keySet() : null) + ", uid=" + this.uid + ", gid=" + this.gid + "]";
+				+ ((this.env != null) ? this.env.keySet() : null) + ", uid=" + this.uid + ", gid=" + this.gid + ", user=" + this.user + "]";
 	}
 
 	/**
@@ -143,6 +188,8 @@ public record ExecRequest(@JsonProperty("command") String command, @JsonProperty
 		private @Nullable Long uid;
 
 		private @Nullable Long gid;
+
+		private @Nullable String user;
 
 		private Builder(String command) {
 			this.command = command;
@@ -262,13 +309,25 @@ public record ExecRequest(@JsonProperty("command") String command, @JsonProperty
 		}
 
 		/**
+		 * The user and group to run as, in the current agent API's form.
+		 * @param user {@code "user[:group]"}, each side a name or a numeric id and either side
+		 * optional ({@code "node"}, {@code "1000:1000"}, {@code ":1000"}), or {@code null} for the
+		 * agent's default
+		 * @return this builder
+		 */
+		public Builder user(@Nullable String user) {
+			this.user = user;
+			return this;
+		}
+
+		/**
 		 * Builds the request.
 		 * @return the request
 		 * @throws IllegalArgumentException naming the first invalid field
 		 */
 		public ExecRequest build() {
 			return new ExecRequest(this.command, this.args, this.autorun, this.interactive, this.pty, this.cwd,
-					this.env, this.uid, this.gid);
+					this.env, this.uid, this.gid, this.user);
 		}
 
 	}

@@ -35,9 +35,22 @@ public final class SnapshotBuildPipeline {
 	 */
 	public SnapshotBuildPipeline(ClientContext context, BuildSettings settings,
 			Supplier<Mono<ContainerRegistryCredential>> issueCredential) {
+		this(context, settings, issueCredential, ImageBuilderClient.builderUrl(context.origin()));
+	}
+
+	/**
+	 * Creates the pipeline of one client with a given image builder (the current generation's
+	 * builder URL rule differs from the seed's).
+	 * @param context the client context (transport, origin, API key)
+	 * @param settings the environment, {@code docker} executable, log stream policy and clock
+	 * @param issueCredential issues a registry credential for a local build
+	 * @param builderUrl the image builder's base URL
+	 */
+	public SnapshotBuildPipeline(ClientContext context, BuildSettings settings,
+			Supplier<Mono<ContainerRegistryCredential>> issueCredential, String builderUrl) {
 		this.settings = Objects.requireNonNull(settings, "settings");
-		ImageBuilderClient imageBuilder = new ImageBuilderClient(context.transport(),
-				ImageBuilderClient.builderUrl(context.origin()), context.apiKey(), settings);
+		ImageBuilderClient imageBuilder = new ImageBuilderClient(context.transport(), builderUrl, context.apiKey(),
+				settings);
 		this.remote = new RemoteContextBuild(imageBuilder, settings.clock());
 		this.local = new LocalDockerBuild(new DockerCli(settings.dockerExecutable()), context.transport().retryEngine(),
 				context.origin(), Objects.requireNonNull(issueCredential, "issueCredential"));
