@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import ai.together.sandbox.emulator.internal.exec.ProcessIsolation;
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Auth;
 import ai.together.sandbox.emulator.internal.http.Bodies;
 import ai.together.sandbox.emulator.internal.http.ErrorStyle;
 import ai.together.sandbox.emulator.internal.http.Reply;
 import ai.together.sandbox.emulator.internal.http.Request;
-import ai.together.sandbox.emulator.internal.http.RouteTable;
 import ai.together.sandbox.emulator.internal.http.RouteTable.Handler;
+import ai.together.sandbox.emulator.internal.http.RouteTable;
 import ai.together.sandbox.emulator.internal.state.SandboxInstance;
 import ai.together.sandbox.emulator.internal.state.SandboxRegistry;
 import reactor.core.publisher.Flux;
@@ -38,6 +39,8 @@ public final class AgentApi {
 
 	private final Duration portPollInterval;
 
+	private final ProcessIsolation isolation;
+
 	/**
 	 * Creates the API.
 	 * @param sandboxes the sandboxes
@@ -45,9 +48,11 @@ public final class AgentApi {
 	 * @param maxUploadBytes the largest file upload
 	 * @param uploadDirectory where uploads are received before they are moved into place
 	 * @param portPollInterval how often the port stream looks for listening ports
+	 * @param isolation how execs run
 	 */
 	public AgentApi(SandboxRegistry sandboxes, long maxJsonBytes, long maxUploadBytes, Path uploadDirectory,
-			Duration portPollInterval) {
+			Duration portPollInterval, ProcessIsolation isolation) {
+		this.isolation = isolation;
 		this.sandboxes = sandboxes;
 		this.files = new FileHandlers(maxUploadBytes, uploadDirectory);
 		this.maxJsonBytes = maxJsonBytes;
@@ -82,7 +87,7 @@ public final class AgentApi {
 			.delete("/api/v1/directories/{path*}", json(200, call -> call.files().delete(call.vmPath(), true)))
 			.get("/api/v1/stream/directories/watcher/{path+}", FileHandlers::watch)
 			.get("/api/v1/execs", jsonNow(200, call -> Map.of("execs", call.execs().list())))
-			.post("/api/v1/execs", jsonBody(201, ExecHandlers::create))
+			.post("/api/v1/execs", jsonBody(201, (call, body) -> ExecHandlers.create(call, body, this.isolation)))
 			.get("/api/v1/execs/{exec}", jsonNow(200, call -> call.exec().toJson()))
 			.put("/api/v1/execs/{exec}", jsonBody(200, ExecHandlers::start))
 			.delete("/api/v1/execs/{exec}", json(200, call -> call.execs().delete(call.exec())))

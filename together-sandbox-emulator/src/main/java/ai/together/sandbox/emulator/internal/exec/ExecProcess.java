@@ -97,7 +97,10 @@ public final class ExecProcess {
 	public void start() {
 		ProcessLauncher.Launched started;
 		synchronized (this.lock) {
-			if (!STOPPED.equals(this.status) || this.output.isClosed()) {
+			if (this.output.isClosed()) {
+				throw ApiException.conflict("exec " + this.id + " was killed before it started");
+			}
+			if (!STOPPED.equals(this.status)) {
 				throw ApiException.conflict("exec " + this.id + " is already " + this.status.toLowerCase());
 			}
 			started = ProcessLauncher.launch(this.id, this.command, this.output);
@@ -114,6 +117,9 @@ public final class ExecProcess {
 	private void finish(ProcessLauncher.Launched finished) {
 		ProcessLauncher.awaitPumps(finished);
 		int code = finished.process().exitValue();
+		if (this.command.processRecords() != null && this.command.namespace() == null) {
+			Leftovers.forgetIfEmpty(this.command.processRecords(), finished.process().pid(), finished.startedAt());
+		}
 		synchronized (this.lock) {
 			if (this.exitCode != null) {
 				return;
@@ -201,7 +207,7 @@ public final class ExecProcess {
 			return null;
 		}
 		ProcessLauncher.closeQuietly(this.stdin);
-		return ProcessLauncher.signalKill(this.id, running.process());
+		return ProcessLauncher.signalKill(this.id, running.process(), running.startedAt());
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package ai.together.sandbox.emulator.internal.exec;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import ai.together.sandbox.emulator.internal.http.ApiException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The execs of one sandbox, in creation order, and the listeners of their list.
@@ -22,6 +24,32 @@ public final class SandboxExecs {
 	private final Map<String, ExecProcess> execs = new LinkedHashMap<>();
 
 	private final List<Consumer<List<Map<String, Object>>>> listeners = new CopyOnWriteArrayList<>();
+
+	/** Whether execs are refused: from a kill of all of them (a stop) until {@link #open()}. */
+	private boolean closed;
+
+	private @Nullable SandboxNamespace namespace;
+
+	/**
+	 * Returns the namespaces the execs of the sandbox run in.
+	 * @param isolation how the emulator runs execs
+	 * @param root the directory of the sandbox's files, its {@code /}
+	 * @return the namespaces, {@code null} when execs run on this machine
+	 */
+	public synchronized @Nullable SandboxNamespace namespace(ProcessIsolation isolation, Path root) {
+		if (!isolation.namespaced()) {
+			return null;
+		}
+		if (this.namespace == null) {
+			this.namespace = new SandboxNamespace(isolation, root);
+		}
+		return this.namespace;
+	}
+
+	/** Accepts execs again, after a kill of all of them: the sandbox starts. */
+	public synchronized void open() {
+		this.closed = false;
+	}
 
 	/**
 	 * Returns an exec.
@@ -44,6 +72,11 @@ public final class SandboxExecs {
 	 * @return the exec
 	 */
 	public synchronized ExecProcess add(Supplier<String> ids, Function<String, ExecProcess> factory) {
+		if (this.closed) {
+			// Admitted while the sandbox ran, reached here once it stopped: refused, never left
+			// running in a stopped sandbox.
+			throw new ApiException(503, "the sandbox is stopping: its processes were killed");
+		}
 		String id;
 		do {
 			id = ids.get();
@@ -130,14 +163,25 @@ public final class SandboxExecs {
 		List<ProcessLauncher.Killed> killed = new ArrayList<>();
 		for (SandboxExecs execs : sandboxes) {
 			List<ExecProcess> all;
+			SandboxNamespace namespace;
 			synchronized (execs) {
+				execs.closed = true;
 				all = new ArrayList<>(execs.execs.values());
 				execs.execs.clear();
+				namespace = execs.namespace;
 			}
 			for (ExecProcess exec : all) {
+				// Waits for a start in progress: the process is then killed with the others.
 				ProcessLauncher.Killed tree = exec.signalKill();
 				if (tree != null) {
 					killed.add(tree);
+				}
+			}
+			if (namespace != null) {
+				// Every process of the sandbox, also those no exec knows any more.
+				ProcessLauncher.Killed members = namespace.kill();
+				if (members != null) {
+					killed.add(members);
 				}
 			}
 		}
