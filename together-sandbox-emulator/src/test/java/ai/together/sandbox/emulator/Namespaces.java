@@ -12,7 +12,11 @@ final class Namespaces {
 	}
 
 	static void assumeIn(SandboxEmulator emulator) {
-		Assumptions.assumeTrue(emulator.isolation() == EmulatorOptions.Isolation.NAMESPACES,
+		assumeIn(emulator.isolation() == EmulatorOptions.Isolation.NAMESPACES);
+	}
+
+	static void assumeIn(boolean namespaces) {
+		Assumptions.assumeTrue(namespaces,
 				"needs execs in Linux namespaces: bubblewrap (bwrap, Debian package bubblewrap) and nsenter"
 						+ " missing or not working here, or isolation turned off");
 	}
