@@ -149,6 +149,28 @@ class ExecIsolationTest {
 	}
 
 	@Test
+	void aServerStartedInTheBackgroundOutlivesItsExecAndItsPortIsListed() throws Exception {
+		Namespaces.assumeIn(this.emulator);
+		int port;
+		try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+			port = probe.getLocalPort();
+		}
+		JsonNode starter = exec(Map.of("command", "sh", "args", List.of("-c",
+				"python3 -m http.server " + port + " --bind 127.0.0.1 >/dev/null 2>&1 & echo started")));
+		awaitFinished(starter.get("id").asString());
+		int expected = port;
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.client
+			.agent(this.sandbox, "GET", "/api/v1/ports", null, "PortsListResponse")
+			.body()
+			.get("ports")
+			.valueStream()
+			.anyMatch(p -> p.get("port").asInt() == expected));
+		this.client.stop(this.sandbox.id(), "shutdown");
+		assertThat(processesWith("http.server " + port)).isEmpty();
+		this.sandbox = this.client.start(this.sandbox.id());
+	}
+
+	@Test
 	void ptyExecsRunInTheSandboxToo() {
 		Namespaces.assumeIn(this.emulator);
 		this.client.agent(this.sandbox, "POST", "/api/v1/directories/" + enc("/work"),

@@ -186,7 +186,7 @@ public final class ExecProcess {
 	 * output streams.
 	 */
 	public void kill() {
-		ProcessLauncher.Killed killed = signalKill();
+		ProcessLauncher.Killed killed = signalKill(true);
 		if (killed != null) {
 			ProcessLauncher.awaitExit(List.of(killed), KILL_TIMEOUT);
 		}
@@ -197,7 +197,7 @@ public final class ExecProcess {
 	 * exit, and ends the output streams.
 	 * @return the killed tree to await, {@code null} if the process was never started
 	 */
-	ProcessLauncher.@Nullable Killed signalKill() {
+	ProcessLauncher.@Nullable Killed signalKill(boolean sessions) {
 		ProcessLauncher.Launched running;
 		synchronized (this.lock) {
 			running = this.launched;
@@ -207,7 +207,25 @@ public final class ExecProcess {
 			return null;
 		}
 		ProcessLauncher.closeQuietly(this.stdin);
-		return ProcessLauncher.signalKill(this.id, running.process(), running.startedAt());
+		return ProcessLauncher.signalKill(this.id, running.process(), running.startedAt(), sessions);
+	}
+
+	/**
+	 * Ends the output streams and returns the process to await, without signalling it: for a
+	 * process that its namespace's end kills.
+	 * @return the tree to await, {@code null} if the process was never started
+	 */
+	ProcessLauncher.@Nullable Killed detach() {
+		ProcessLauncher.Launched running;
+		synchronized (this.lock) {
+			running = this.launched;
+			this.output.close();
+		}
+		if (running == null) {
+			return null;
+		}
+		ProcessLauncher.closeQuietly(this.stdin);
+		return new ProcessLauncher.Killed(this.id, running.process(), List.of());
 	}
 
 	/**

@@ -11,7 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -266,32 +270,37 @@ final class ProcessLauncher {
 	}
 
 	/**
-	 * Sends SIGKILL to a process and every process of its tree (its process group, and each
-	 * descendant in case one left the group), without waiting for any of them to exit.
+	 * Sends SIGKILL to a process and every process of its tree (its process group, each
+	 * descendant in case one left the group, and optionally its sessions), without waiting for
+	 * any of them to exit.
 	 * @param name the name of the exec, for messages
 	 * @param process the process
 	 * @param startedAt when it started, {@code null} if unknown
+	 * @param sessions whether the members of its sessions are looked up too (one pass over
+	 * {@code /proc})
 	 * @return what {@link #awaitExit} waits for
 	 */
-	static Killed signalKill(String name, Process process, @Nullable Instant startedAt) {
+	static Killed signalKill(String name, Process process, @Nullable Instant startedAt, boolean sessions) {
 		List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
 		Native nat = Native.get();
 		if (SETSID != null && nat != null) {
 			nat.killGroup(process.pid());
+		}
+		if (SETSID != null && sessions) {
 			// A process that left the group (a shell's job) or whose parent exited (a double
-			// fork, re-parented to init) is still in the session: end those too.
-			List<Long> sessions = new ArrayList<>(List.of(process.pid()));
+			// fork, re-parented to init) is still in the session: end those too, and the sessions
+			// of the tree's own (a terminal's inside a namespace).
+			Set<Long> sids = new HashSet<>();
+			sids.add(process.pid());
+			Map<Long, Long> all = sessions();
 			for (ProcessHandle descendant : descendants) {
-				// A session of the tree's own, as a terminal inside a namespace has.
-				if (isSessionLeader(descendant.pid())) {
-					sessions.add(descendant.pid());
+				if (Long.valueOf(descendant.pid()).equals(all.get(descendant.pid()))) {
+					sids.add(descendant.pid());
 				}
 			}
-			for (long session : sessions) {
-				for (ProcessHandle member : sessionMembers(session, startedAt)) {
-					member.destroyForcibly();
-					descendants.add(member);
-				}
+			for (ProcessHandle member : members(all, sids, startedAt)) {
+				member.destroyForcibly();
+				descendants.add(member);
 			}
 		}
 		process.destroyForcibly();
@@ -308,42 +317,41 @@ final class ProcessLauncher {
 	 * @return the processes
 	 */
 	static List<ProcessHandle> sessionMembers(long sid, @Nullable Instant notBefore) {
+		return members(sessions(), Set.of(sid), notBefore);
+	}
+
+	private static List<ProcessHandle> members(Map<Long, Long> sessions, Set<Long> sids,
+			@Nullable Instant notBefore) {
 		List<ProcessHandle> members = new ArrayList<>();
-		if (sid <= 1) {
-			return members;
-		}
-		try (var entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-			for (Path entry : entries) {
-				long pid;
-				try {
-					pid = Long.parseLong(entry.getFileName().toString());
-					if (session(pid) != sid) {
-						continue;
-					}
-				}
-				catch (NumberFormatException | IOException ex) {
-					// Gone meanwhile.
-					continue;
-				}
+		sessions.forEach((pid, sid) -> {
+			if (sid > 1 && sids.contains(sid)) {
 				ProcessHandle.of(pid)
 					.filter(p -> notBefore == null
 							|| p.info().startInstant().map(start -> !start.isBefore(notBefore)).orElse(true))
 					.ifPresent(members::add);
 			}
+		});
+		return members;
+	}
+
+	/** The session of every process, by process id, read in one pass over {@code /proc}. */
+	private static Map<Long, Long> sessions() {
+		Map<Long, Long> sessions = new HashMap<>();
+		try (var entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+			for (Path entry : entries) {
+				try {
+					long pid = Long.parseLong(entry.getFileName().toString());
+					sessions.put(pid, session(pid));
+				}
+				catch (NumberFormatException | IOException ex) {
+					// Gone meanwhile.
+				}
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Cannot list the sessions of /proc: " + ex.getMessage());
 		}
-		return members;
-	}
-
-	private static boolean isSessionLeader(long pid) {
-		try {
-			return session(pid) == pid;
-		}
-		catch (IOException | RuntimeException ex) {
-			return false;
-		}
+		return sessions;
 	}
 
 	/** The session id of a process, field 6 of {@code /proc/<pid>/stat}. */

@@ -49,6 +49,9 @@ public final class SandboxExecs {
 	/** Accepts execs again, after a kill of all of them: the sandbox starts. */
 	public synchronized void open() {
 		this.closed = false;
+		if (this.namespace != null) {
+			this.namespace.open();
+		}
 	}
 
 	/**
@@ -138,13 +141,19 @@ public final class SandboxExecs {
 	}
 
 	/**
-	 * Returns the ids of the live processes of every exec.
+	 * Returns the ids of the live processes of every exec, and with namespaces of every process
+	 * of the sandbox.
 	 * @return the process ids
 	 */
 	public synchronized Set<Long> pids() {
 		Set<Long> pids = new HashSet<>();
 		for (ExecProcess exec : this.execs.values()) {
 			pids.addAll(exec.pids());
+		}
+		if (this.namespace != null) {
+			// Also what outlived its exec (a server started in the background), re-parented to
+			// the namespace's init.
+			pids.addAll(this.namespace.pids());
 		}
 		return pids;
 	}
@@ -170,22 +179,36 @@ public final class SandboxExecs {
 				execs.execs.clear();
 				namespace = execs.namespace;
 			}
-			for (ExecProcess exec : all) {
-				// Waits for a start in progress: the process is then killed with the others.
-				ProcessLauncher.Killed tree = exec.signalKill();
-				if (tree != null) {
-					killed.add(tree);
-				}
-			}
 			if (namespace != null) {
-				// Every process of the sandbox, also those no exec knows any more.
+				// Its init first: the kernel kills every process of the sandbox, and each exec's
+				// nsenter, outside the namespace, reaps its command and exits. Killing nsenter
+				// first would leave its command to be reaped by this machine's init, which may
+				// take its time.
 				ProcessLauncher.Killed members = namespace.kill();
 				if (members != null) {
 					killed.add(members);
 				}
 			}
+			for (ExecProcess exec : all) {
+				// Waits for a start in progress: the process is then killed with the others.
+				ProcessLauncher.Killed tree = namespace != null ? exec.detach() : exec.signalKill(true);
+				if (tree != null) {
+					killed.add(tree);
+				}
+			}
 		}
 		ProcessLauncher.awaitExit(killed, ExecProcess.KILL_TIMEOUT);
+		// Whatever is left (a start that raced the namespace's end) is killed like a process of
+		// this machine.
+		List<ProcessLauncher.Killed> left = new ArrayList<>();
+		for (ProcessLauncher.Killed tree : killed) {
+			if (tree.process() != null && tree.process().isAlive()) {
+				left.add(ProcessLauncher.signalKill(tree.name(), tree.process(), null, true));
+			}
+		}
+		if (!left.isEmpty()) {
+			ProcessLauncher.awaitExit(left, ExecProcess.KILL_TIMEOUT);
+		}
 		sandboxes.forEach(SandboxExecs::changed);
 	}
 

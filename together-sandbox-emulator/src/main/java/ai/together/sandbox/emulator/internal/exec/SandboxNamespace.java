@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import ai.together.sandbox.emulator.internal.http.ApiException;
@@ -37,6 +39,9 @@ public final class SandboxNamespace {
 
 	private boolean ownUserNamespace;
 
+	/** Set by a kill: no exec may start a new namespace until the sandbox starts again. */
+	private boolean closed;
+
 	SandboxNamespace(ProcessIsolation isolation, Path root) {
 		this.isolation = isolation;
 		this.root = root;
@@ -48,6 +53,9 @@ public final class SandboxNamespace {
 	 * @throws ApiException 500 if they cannot be started
 	 */
 	synchronized List<String> enter(String cwd) {
+		if (this.closed) {
+			throw new ApiException(503, "the sandbox is stopping: its processes were killed");
+		}
 		if (this.init == null || !this.init.isAlive()) {
 			start();
 		}
@@ -55,7 +63,7 @@ public final class SandboxNamespace {
 	}
 
 	private void start() {
-		kill();
+		stop();
 		Process started;
 		try {
 			ProcessBuilder builder = new ProcessBuilder(this.isolation.initCommand(this.root))
@@ -94,7 +102,7 @@ public final class SandboxNamespace {
 		catch (IOException ex) {
 			logger.debug("Could not read the errors of bwrap: " + ex.getMessage());
 		}
-		kill();
+		stop();
 		throw new ApiException(500, "cannot start the sandbox's namespaces: bwrap did not come up in time");
 	}
 
@@ -109,11 +117,33 @@ public final class SandboxNamespace {
 	}
 
 	/**
-	 * Sends SIGKILL to the namespace's init and bwrap: the kernel ends every process of the
-	 * namespace. Later execs start a new namespace.
+	 * Returns the ids of the processes in the namespace, its init and idle process included.
+	 * @return the process ids, empty when it is not running
+	 */
+	synchronized Set<Long> pids() {
+		Set<Long> pids = new HashSet<>();
+		if (this.init != null && this.init.isAlive()) {
+			this.init.descendants().forEach(p -> pids.add(p.pid()));
+		}
+		return pids;
+	}
+
+	/** Lets execs start the namespaces again: the sandbox starts. */
+	synchronized void open() {
+		this.closed = false;
+	}
+
+	/**
+	 * Sends SIGKILL to the namespace's init: the kernel ends every process of the namespace, and
+	 * bwrap exits with it. Execs are refused until {@link #open()}.
 	 * @return what {@link ProcessLauncher#awaitExit} waits for, {@code null} if none was running
 	 */
 	synchronized ProcessLauncher.@Nullable Killed kill() {
+		this.closed = true;
+		return stop();
+	}
+
+	private ProcessLauncher.@Nullable Killed stop() {
 		Process running = this.bwrap;
 		ProcessHandle pid1 = this.init;
 		this.bwrap = null;
@@ -122,10 +152,13 @@ public final class SandboxNamespace {
 			return null;
 		}
 		List<ProcessHandle> members = running.descendants().toList();
-		if (pid1 != null) {
+		if (pid1 != null && pid1.isAlive()) {
+			// bwrap stays to reap its init at once, then exits.
 			pid1.destroyForcibly();
 		}
-		running.destroyForcibly();
+		else {
+			running.destroyForcibly();
+		}
 		return new ProcessLauncher.Killed("namespace", running, members);
 	}
 
