@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * 127.0.0.1), {@code --api-key <key>} (default: random, printed), {@code --data-dir <dir>} (default:
  * a temporary directory deleted on exit), {@code --snapshot-alias <namespace@alias>} (repeatable or
  * comma-separated: snapshots and aliases registered at startup), {@code --request-head-timeout
- * <duration>} (default 10s), {@code --idle-timeout <duration>} (default 60s), {@code --help}.
+ * <duration>} (default 10s), {@code --idle-timeout <duration>} (default 60s), {@code --isolation
+ * auto|namespaces|none} (default auto: see {@link EmulatorOptions.Isolation}), {@code --help}.
  * Durations are a number and a unit ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}) or ISO-8601
  * ({@code PT10S}).
  */
@@ -84,6 +85,7 @@ public final class EmulatorMain {
 			lines.add("  export TOGETHER_BASE_URL=" + emulator.baseUrl());
 		}
 		lines.add("Data directory: " + emulator.dataDirectory());
+		lines.add("Exec isolation: " + emulator.isolation().name().toLowerCase(Locale.ROOT));
 		return lines;
 	}
 
@@ -127,6 +129,15 @@ public final class EmulatorMain {
 				case "--request-head-timeout" -> builder
 					.requestHeadTimeout(duration(arg, value != null ? value : next(args, ++i, arg)));
 				case "--idle-timeout" -> builder.idleTimeout(duration(arg, value != null ? value : next(args, ++i, arg)));
+				case "--isolation" -> {
+					String isolation = value != null ? value : next(args, ++i, arg);
+					try {
+						builder.isolation(EmulatorOptions.Isolation.valueOf(isolation.trim().toUpperCase(Locale.ROOT)));
+					}
+					catch (IllegalArgumentException ex) {
+						throw new IllegalArgumentException("--isolation needs auto, namespaces or none, got " + isolation);
+					}
+				}
 				default -> throw new IllegalArgumentException("unknown option " + arg);
 			}
 		}
@@ -176,7 +187,7 @@ public final class EmulatorMain {
 	static void usage(PrintStream out) {
 		out.println("Usage: java -jar together-sandbox-emulator-all.jar [--port N] [--bind ADDRESS]"
 				+ " [--api-key KEY] [--data-dir DIR] [--snapshot-alias NAMESPACE@ALIAS]..."
-				+ " [--request-head-timeout DURATION] [--idle-timeout DURATION]");
+				+ " [--request-head-timeout DURATION] [--idle-timeout DURATION] [--isolation auto|namespaces|none]");
 		out.println("  --port      port to listen on (default 0: a free port)");
 		out.println("  --bind      address to listen on (default 127.0.0.1; any other address exposes the API,"
 				+ " which runs commands as you, to the network)");
@@ -186,6 +197,8 @@ public final class EmulatorMain {
 				+ " (repeatable or comma-separated; an existing alias is kept)");
 		out.println("  --request-head-timeout  time to send a whole request head (default 10s; e.g. 500ms, 10s, 2m)");
 		out.println("  --idle-timeout  close connections idle this long (default 60s)");
+		out.println("  --isolation  auto (default): each sandbox's execs in Linux namespaces (bubblewrap) when available,"
+				+ " else processes of this machine; namespaces: require them; none: processes of this machine");
 	}
 
 }

@@ -53,6 +53,33 @@ public final class EmulatorOptions {
 
 	private final List<String> snapshotAliases;
 
+	private final Isolation isolation;
+
+	/** How sandbox execs run. */
+	public enum Isolation {
+
+		/**
+		 * {@link #NAMESPACES} when this machine has them (Linux with bubblewrap, {@code bwrap},
+		 * and {@code nsenter} working), else {@link #NONE} with a WARN at startup.
+		 */
+		AUTO,
+
+		/**
+		 * Each running sandbox in mount and PID namespaces of its own: its execs see the
+		 * sandbox's directory as {@code /} (the host's {@code /usr} and {@code /etc} read-only,
+		 * their own {@code /proc} and {@code /dev}), and stopping, hibernating or deleting the
+		 * sandbox ends every one of its processes. Starting fails where that is not available.
+		 */
+		NAMESPACES,
+
+		/**
+		 * Processes of this machine, with their working directory inside the sandbox's
+		 * directory; absolute paths are the host's.
+		 */
+		NONE
+
+	}
+
 	private EmulatorOptions(Builder builder) {
 		this.port = builder.port;
 		this.bindAddress = builder.bindAddress;
@@ -64,6 +91,7 @@ public final class EmulatorOptions {
 		this.requestHeadTimeout = builder.requestHeadTimeout;
 		this.idleTimeout = builder.idleTimeout;
 		this.snapshotAliases = List.copyOf(builder.snapshotAliases);
+		this.isolation = builder.isolation;
 	}
 
 	/**
@@ -170,6 +198,14 @@ public final class EmulatorOptions {
 	}
 
 	/**
+	 * Returns how sandbox execs run.
+	 * @return the isolation asked for
+	 */
+	public Isolation isolation() {
+		return this.isolation;
+	}
+
+	/**
 	 * Whether a string is a valid snapshot alias to register at startup: not blank (as the
 	 * management API requires) and of the form {@code namespace@alias}, both parts non-empty and
 	 * free of whitespace, control characters, {@code @} and {@code /}.
@@ -204,6 +240,8 @@ public final class EmulatorOptions {
 		private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
 		private List<String> snapshotAliases = List.of();
+
+		private Isolation isolation = Isolation.AUTO;
 
 		private Builder() {
 		}
@@ -334,6 +372,16 @@ public final class EmulatorOptions {
 				}
 			}
 			this.snapshotAliases = List.copyOf(aliases);
+			return this;
+		}
+
+		/**
+		 * Sets how sandbox execs run (default {@link Isolation#AUTO}).
+		 * @param isolation the isolation
+		 * @return this builder
+		 */
+		public Builder isolation(Isolation isolation) {
+			this.isolation = Objects.requireNonNull(isolation, "isolation");
 			return this;
 		}
 

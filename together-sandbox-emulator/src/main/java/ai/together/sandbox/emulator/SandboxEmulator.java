@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.together.sandbox.emulator.internal.EmulatorServer;
+import ai.together.sandbox.emulator.internal.exec.Leftovers;
+import ai.together.sandbox.emulator.internal.exec.ProcessIsolation;
 import ai.together.sandbox.emulator.internal.state.Ids;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * {@code baseUrl() + "/builds"}.
  *
  * <p>Sandboxes are directories of this machine and execs are local processes that run as the
- * current user: the emulator is a development tool, not an isolation boundary.
+ * current user: the emulator is a development tool, not an isolation boundary. Where Linux
+ * namespaces are available (bubblewrap installed), each sandbox's execs see its directory as
+ * {@code /} and a stop ends all of its processes; see {@link EmulatorOptions#isolation()}.
  *
  * <pre>{@code
  * try (SandboxEmulator emulator = SandboxEmulator.start()) {
@@ -33,6 +37,9 @@ public final class SandboxEmulator implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(SandboxEmulator.class);
 
+	/** The name prefix of temporary data directories. */
+	private static final String TEMPORARY_PREFIX = "together-sandbox-emulator-";
+
 	private final EmulatorServer server;
 
 	private final String apiKey;
@@ -45,11 +52,14 @@ public final class SandboxEmulator implements AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final EmulatorOptions.Isolation isolation;
+
 	private final String bindAddress;
 
 	private SandboxEmulator(EmulatorServer server, String bindAddress, String apiKey, boolean apiKeyGenerated,
-			Path dataDirectory, boolean temporaryDataDirectory) {
+			Path dataDirectory, boolean temporaryDataDirectory, EmulatorOptions.Isolation isolation) {
 		this.server = server;
+		this.isolation = isolation;
 		this.bindAddress = bindAddress;
 		this.apiKey = apiKey;
 		this.apiKeyGenerated = apiKeyGenerated;
@@ -82,7 +92,7 @@ public final class SandboxEmulator implements AutoCloseable {
 		boolean temporary = dataDirectory == null;
 		try {
 			if (dataDirectory == null) {
-				dataDirectory = Files.createTempDirectory("together-sandbox-emulator-");
+				dataDirectory = Files.createTempDirectory(TEMPORARY_PREFIX);
 			}
 			Files.createDirectories(dataDirectory);
 			dataDirectory = dataDirectory.toRealPath();
@@ -90,11 +100,19 @@ public final class SandboxEmulator implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot prepare the emulator data directory", ex);
 		}
+		// What a killed emulator left: its processes (without namespaces) and temporary directory.
+		Leftovers.reapAndClaim(dataDirectory, Path.of(System.getProperty("java.io.tmpdir")), TEMPORARY_PREFIX);
+		ProcessIsolation isolation = ProcessIsolation.select(ProcessIsolation.Mode.valueOf(options.isolation().name()),
+				dataDirectory.resolve(Leftovers.PROCESSES));
+		if (!isolation.namespaced() && options.isolation() == EmulatorOptions.Isolation.AUTO) {
+			logger.warn("Sandbox execs of the Together Sandbox emulator run as processes of this machine, seeing its"
+					+ " file system as / (namespaces unavailable: " + isolation.unavailableReason() + ")");
+		}
 		EmulatorServer server;
 		try {
 			server = new EmulatorServer(options.bindAddress(), options.port(), apiKey, dataDirectory,
 					options.maxJsonBytes(), options.maxUploadBytes(), options.transitionDelay(),
-					options.requestHeadTimeout(), options.idleTimeout());
+					options.requestHeadTimeout(), options.idleTimeout(), isolation);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start the emulator", ex);
@@ -107,7 +125,7 @@ public final class SandboxEmulator implements AutoCloseable {
 			throw ex;
 		}
 		SandboxEmulator emulator = new SandboxEmulator(server, options.bindAddress(), apiKey, generated, dataDirectory,
-				temporary);
+				temporary, isolation.namespaced() ? EmulatorOptions.Isolation.NAMESPACES : EmulatorOptions.Isolation.NONE);
 		String exposure = emulator.networkWarning();
 		if (exposure != null) {
 			logger.warn(exposure);
@@ -186,6 +204,16 @@ public final class SandboxEmulator implements AutoCloseable {
 	}
 
 	/**
+	 * Returns how execs run: {@link EmulatorOptions.Isolation#NAMESPACES} (each sandbox in mount
+	 * and PID namespaces of its own, its directory as {@code /}) or
+	 * {@link EmulatorOptions.Isolation#NONE} (processes of this machine).
+	 * @return the isolation in effect, never {@code AUTO}
+	 */
+	public EmulatorOptions.Isolation isolation() {
+		return this.isolation;
+	}
+
+	/**
 	 * Returns the management API key that clients must send as a bearer token.
 	 * @return the API key
 	 */
@@ -221,6 +249,9 @@ public final class SandboxEmulator implements AutoCloseable {
 		this.server.close();
 		if (this.temporaryDataDirectory) {
 			deleteTree(this.dataDirectory);
+		}
+		else {
+			Leftovers.release(this.dataDirectory);
 		}
 	}
 

@@ -13,8 +13,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import ai.together.sandbox.emulator.EmulatorClient.Response;
 import ai.together.sandbox.emulator.EmulatorClient.Sandbox;
@@ -100,11 +98,16 @@ class ProcessFeaturesTest {
 		JsonNode exec = exec(Map.of("command", "sh", "args",
 				List.of("-c", "sh -c 'sleep 300 & echo GRANDCHILD=$!; wait' & wait")));
 		String id = exec.get("id").asString();
-		Pattern pattern = Pattern.compile("GRANDCHILD=(\\d+)");
-		long grandchild = await().atMost(Duration.ofSeconds(10)).until(() -> {
-			Matcher m = pattern.matcher(allOutput(id));
-			return m.find() ? Long.parseLong(m.group(1)) : -1L;
-		}, pid -> pid > 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> allOutput(id).contains("GRANDCHILD="));
+		// $! is a process id of the sandbox, which has a PID namespace of its own with namespaces:
+		// the grandchild is looked up in the tree of the exec's process on this machine.
+		long grandchild = ProcessHandle.of(exec.get("pid").asLong())
+			.orElseThrow()
+			.descendants()
+			.filter(p -> p.info().commandLine().map(c -> c.endsWith("sleep 300")).orElse(false))
+			.findFirst()
+			.orElseThrow()
+			.pid();
 		assertThat(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive)).contains(true);
 		assertThat(this.client.agent(this.sandbox, "DELETE", "/api/v1/execs/" + id, null, "ExecDeleteResponse")
 			.status()).isEqualTo(200);

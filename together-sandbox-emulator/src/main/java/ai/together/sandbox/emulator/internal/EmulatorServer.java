@@ -8,6 +8,7 @@ import java.util.List;
 
 import ai.together.sandbox.emulator.internal.agent.AgentApi;
 import ai.together.sandbox.emulator.internal.builder.BuilderApi;
+import ai.together.sandbox.emulator.internal.exec.ProcessIsolation;
 import ai.together.sandbox.emulator.internal.http.DecodingFailureResponder;
 import ai.together.sandbox.emulator.internal.http.Dispatcher;
 import ai.together.sandbox.emulator.internal.http.RequestHeadTimeout;
@@ -50,10 +51,11 @@ public final class EmulatorServer implements AutoCloseable {
 	 * @param transitionDelay how long starting and stopping take
 	 * @param requestHeadTimeout how long a client has to send a whole request head
 	 * @param idleTimeout how long a connection may stay open with no request in flight
+	 * @param isolation how execs run
 	 */
 	public EmulatorServer(String bindAddress, int port, String apiKey, Path dataDirectory, long maxJsonBytes,
-			long maxUploadBytes, Duration transitionDelay, Duration requestHeadTimeout, Duration idleTimeout)
-			throws IOException {
+			long maxUploadBytes, Duration transitionDelay, Duration requestHeadTimeout, Duration idleTimeout,
+			ProcessIsolation isolation) throws IOException {
 		Files.createDirectories(dataDirectory.resolve("sandboxes"));
 		Files.createDirectories(dataDirectory.resolve("tmp"));
 		this.state = new EmulatorState(dataDirectory, transitionDelay, Duration.ofSeconds(60));
@@ -69,7 +71,7 @@ public final class EmulatorServer implements AutoCloseable {
 		CurrentManagementApi current = new CurrentManagementApi(this.state, apiKey, () -> origin + port(),
 				maxJsonBytes);
 		AgentApi agent = new AgentApi(this.state.sandboxes(), maxJsonBytes, maxUploadBytes,
-				dataDirectory.resolve("tmp"), Duration.ofMillis(250));
+				dataDirectory.resolve("tmp"), Duration.ofMillis(250), isolation);
 		BuilderApi builder = new BuilderApi(this.state.builds(), this.state.snapshots(), apiKey, maxUploadBytes);
 		Dispatcher dispatcher = new Dispatcher(List.of(management.routes(), current.routes(), agent.routes(),
 				builder.routes()),

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import ai.together.sandbox.emulator.internal.exec.ProcessIsolation;
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Auth;
 import ai.together.sandbox.emulator.internal.http.Bodies;
@@ -39,6 +40,8 @@ public final class AgentApi {
 
 	private final Duration portPollInterval;
 
+	private final ProcessIsolation isolation;
+
 	/**
 	 * Creates the API.
 	 * @param sandboxes the sandboxes
@@ -46,9 +49,11 @@ public final class AgentApi {
 	 * @param maxUploadBytes the largest file upload
 	 * @param uploadDirectory where uploads are received before they are moved into place
 	 * @param portPollInterval how often the port stream looks for listening ports
+	 * @param isolation how execs run
 	 */
 	public AgentApi(SandboxRegistry sandboxes, long maxJsonBytes, long maxUploadBytes, Path uploadDirectory,
-			Duration portPollInterval) {
+			Duration portPollInterval, ProcessIsolation isolation) {
+		this.isolation = isolation;
 		this.sandboxes = sandboxes;
 		this.files = new FileHandlers(maxUploadBytes, uploadDirectory);
 		this.maxJsonBytes = maxJsonBytes;
@@ -83,7 +88,7 @@ public final class AgentApi {
 			.delete("/api/v1/directories/{path*}", json(200, call -> call.files().delete(call.vmPath(), true)))
 			.get("/api/v1/stream/directories/watcher/{path+}", FileHandlers::watch)
 			.get("/api/v1/execs", jsonNow(200, call -> Map.of("execs", call.execs().list())))
-			.post("/api/v1/execs", jsonBody(201, ExecHandlers::create))
+			.post("/api/v1/execs", jsonBody(201, (call, body) -> ExecHandlers.create(call, body, this.isolation)))
 			.get("/api/v1/execs/{exec}", jsonNow(200, call -> call.exec().toJson()))
 			.put("/api/v1/execs/{exec}", CurrentDialect.seedOnly(jsonBody(200, ExecHandlers::start)))
 			.post("/api/v1/execs/{exec}/start", CurrentDialect.currentOnly(jsonBody(200, CurrentDialect::start)))

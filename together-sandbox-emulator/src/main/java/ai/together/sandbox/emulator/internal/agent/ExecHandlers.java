@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 
 import ai.together.sandbox.emulator.internal.exec.ExecCommand;
 import ai.together.sandbox.emulator.internal.exec.ExecProcess;
+import ai.together.sandbox.emulator.internal.exec.ProcessIsolation;
 import ai.together.sandbox.emulator.internal.exec.SandboxExecs;
+import ai.together.sandbox.emulator.internal.exec.SandboxNamespace;
+import ai.together.sandbox.emulator.internal.files.SandboxFiles;
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Json;
 import ai.together.sandbox.emulator.internal.http.Reply;
@@ -77,7 +80,7 @@ final class ExecHandlers {
 		return Mono.just(Reply.sse(call.exec().output().stream(call.request().longParam("lastSequence"))));
 	}
 
-	static Map<String, Object> create(AgentCall call, Map<String, Object> body) {
+	static Map<String, Object> create(AgentCall call, Map<String, Object> body, ProcessIsolation isolation) {
 		SandboxInstance sandbox = call.sandbox();
 		String command = Json.requiredString(body, "command");
 		if (command.isBlank()) {
@@ -96,14 +99,23 @@ final class ExecHandlers {
 			Json.integer(body, "uid");
 			Json.integer(body, "gid");
 		}
-		Path directory = sandbox.files().resolve(cwd == null || cwd.isEmpty() ? "/" : cwd, true);
+		String sandboxCwd = SandboxFiles.normalize(cwd == null || cwd.isEmpty() ? "/" : cwd);
+		Path directory = sandbox.files().resolve(sandboxCwd, true);
 		if (!Files.isDirectory(directory)) {
 			throw ApiException.badRequest("working directory does not exist: " + cwd);
 		}
+		SandboxNamespace namespace = sandbox.execs().namespace(isolation, sandbox.files().root());
 		Map<String, String> environment = new LinkedHashMap<>();
-		String hostPath = System.getenv("PATH");
-		environment.put("PATH", hostPath != null && !hostPath.isEmpty() ? hostPath : "/usr/local/bin:/usr/bin:/bin");
-		environment.put("HOME", sandbox.files().root().toString());
+		if (namespace != null) {
+			// The sandbox's own view: its root is /, the host's PATH entries mean nothing there.
+			environment.put("PATH", ProcessIsolation.SANDBOX_PATH);
+			environment.put("HOME", "/");
+		}
+		else {
+			String hostPath = System.getenv("PATH");
+			environment.put("PATH", hostPath != null && !hostPath.isEmpty() ? hostPath : "/usr/local/bin:/usr/bin:/bin");
+			environment.put("HOME", sandbox.files().root().toString());
+		}
 		environment.put("LANG", "C.UTF-8");
 		environment.put("TERM", Boolean.TRUE.equals(pty) ? "xterm-256color" : "dumb");
 		String user = System.getProperty("user.name");
@@ -119,10 +131,17 @@ final class ExecHandlers {
 		if (args != null) {
 			args.forEach(arg -> checkNoNul("an argument", arg));
 		}
-		String resolved = resolveCommand(sandbox, command);
+		String resolved;
+		if (namespace != null) {
+			checkFoundInSandbox(sandbox, command, sandboxCwd, environment.get("PATH"));
+			resolved = command;
+		}
+		else {
+			resolved = resolveCommand(sandbox, command);
+		}
 		ExecCommand exec = new ExecCommand(command, resolved != null ? resolved : command,
 				args != null ? args : List.of(), Boolean.TRUE.equals(interactive), Boolean.TRUE.equals(pty), directory,
-				environment);
+				sandboxCwd, environment, namespace, isolation.processRecords());
 		SandboxExecs execs = sandbox.execs();
 		ExecProcess created = execs.add(() -> Ids.alphanumeric(12), id -> new ExecProcess(id, exec, execs::changed, current, execUser));
 		if (autorun == null || autorun) {
@@ -152,6 +171,34 @@ final class ExecHandlers {
 		if (value.indexOf('\0') >= 0) {
 			throw ApiException.badRequest(what + " must not contain NUL characters");
 		}
+	}
+
+	/**
+	 * Refuses, as starting a process of this machine would, a command that names nothing in the
+	 * sandbox: a path (absolute, or relative to the working directory) or a name looked up on the
+	 * {@code PATH}. What the command names is looked up where the namespace shows it: the host's
+	 * system directories, else the sandbox's directory.
+	 */
+	private static void checkFoundInSandbox(SandboxInstance sandbox, String command, String cwd,
+			@Nullable String path) {
+		List<String> candidates = new java.util.ArrayList<>();
+		if (command.contains("/")) {
+			candidates.add(command.startsWith("/") ? command : cwd + "/" + command);
+		}
+		else if (path != null) {
+			for (String entry : path.split(":")) {
+				if (entry.startsWith("/")) {
+					candidates.add(entry + "/" + command);
+				}
+			}
+		}
+		for (String candidate : candidates) {
+			Path host = ProcessIsolation.hostView(sandbox.files().root(), candidate);
+			if (host != null && (Files.exists(host) || Files.isSymbolicLink(host))) {
+				return;
+			}
+		}
+		throw ApiException.badRequest("cannot start '" + command + "': error=2, No such file or directory");
 	}
 
 	/**

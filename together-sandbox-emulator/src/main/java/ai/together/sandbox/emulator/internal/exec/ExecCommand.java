@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What an exec runs.
  *
@@ -13,10 +15,15 @@ import java.util.Map;
  * @param interactive whether stdin stays open for writes
  * @param pty whether the process runs on a pseudo-terminal
  * @param cwd the working directory on this machine
+ * @param sandboxCwd the working directory as a path of the sandbox
  * @param env the whole environment
+ * @param namespace the namespaces of the sandbox it runs in, {@code null} to run on this machine
+ * @param processRecords where a process of this machine records its session, {@code null} for
+ * nowhere
  */
 public record ExecCommand(String command, String executable, List<String> args, boolean interactive, boolean pty,
-		Path cwd, Map<String, String> env) {
+		Path cwd, String sandboxCwd, Map<String, String> env, @Nullable SandboxNamespace namespace,
+		@Nullable Path processRecords) {
 
 	/** Copies the lists so that the command cannot change after it is created. */
 	public ExecCommand {

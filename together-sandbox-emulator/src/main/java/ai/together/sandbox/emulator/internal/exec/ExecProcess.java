@@ -126,7 +126,10 @@ public final class ExecProcess {
 	public void start() {
 		ProcessLauncher.Launched started;
 		synchronized (this.lock) {
-			if (!STOPPED.equals(this.status) || this.output.isClosed()) {
+			if (this.output.isClosed()) {
+				throw ApiException.conflict("exec " + this.id + " was killed before it started");
+			}
+			if (!STOPPED.equals(this.status)) {
 				throw ApiException.conflict("exec " + this.id + " is already " + this.status.toLowerCase());
 			}
 			started = ProcessLauncher.launch(this.id, this.command, this.output);
@@ -143,6 +146,9 @@ public final class ExecProcess {
 	private void finish(ProcessLauncher.Launched finished) {
 		ProcessLauncher.awaitPumps(finished);
 		int code = finished.process().exitValue();
+		if (this.command.processRecords() != null && this.command.namespace() == null) {
+			Leftovers.forgetIfEmpty(this.command.processRecords(), finished.process().pid(), finished.startedAt());
+		}
 		synchronized (this.lock) {
 			if (this.exitCode != null) {
 				return;
@@ -209,7 +215,7 @@ public final class ExecProcess {
 	 * output streams.
 	 */
 	public void kill() {
-		ProcessLauncher.Killed killed = signalKill();
+		ProcessLauncher.Killed killed = signalKill(true);
 		if (killed != null) {
 			ProcessLauncher.awaitExit(List.of(killed), KILL_TIMEOUT);
 		}
@@ -220,7 +226,7 @@ public final class ExecProcess {
 	 * exit, and ends the output streams.
 	 * @return the killed tree to await, {@code null} if the process was never started
 	 */
-	ProcessLauncher.@Nullable Killed signalKill() {
+	ProcessLauncher.@Nullable Killed signalKill(boolean sessions) {
 		ProcessLauncher.Launched running;
 		synchronized (this.lock) {
 			running = this.launched;
@@ -230,7 +236,25 @@ public final class ExecProcess {
 			return null;
 		}
 		ProcessLauncher.closeQuietly(this.stdin);
-		return ProcessLauncher.signalKill(this.id, running.process());
+		return ProcessLauncher.signalKill(this.id, running.process(), running.startedAt(), sessions);
+	}
+
+	/**
+	 * Ends the output streams and returns the process to await, without signalling it: for a
+	 * process that its namespace's end kills.
+	 * @return the tree to await, {@code null} if the process was never started
+	 */
+	ProcessLauncher.@Nullable Killed detach() {
+		ProcessLauncher.Launched running;
+		synchronized (this.lock) {
+			running = this.launched;
+			this.output.close();
+		}
+		if (running == null) {
+			return null;
+		}
+		ProcessLauncher.closeQuietly(this.stdin);
+		return new ProcessLauncher.Killed(this.id, running.process(), List.of());
 	}
 
 	/**

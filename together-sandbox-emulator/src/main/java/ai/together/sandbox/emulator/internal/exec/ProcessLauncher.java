@@ -8,10 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -34,7 +42,51 @@ final class ProcessLauncher {
 	/** How often {@link #awaitExit} looks again at descendants that have not exited yet. */
 	private static final long EXIT_POLL_MILLIS = 5;
 
+	/**
+	 * The one thread that starts every process. bwrap's {@code --die-with-parent} is a
+	 * parent-death signal, which Linux sends when the thread that started the process ends, not
+	 * the process: a pooled thread that retires would take a sandbox's processes with it.
+	 */
+	private static final ExecutorService STARTER = Executors.newSingleThreadExecutor(r -> {
+		Thread thread = new Thread(r, "sandbox-emulator-process-starter");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	private ProcessLauncher() {
+	}
+
+	/**
+	 * Starts a process on the starter thread.
+	 * @param builder what to start
+	 * @return the process
+	 * @throws IOException if it cannot be started
+	 */
+	static Process start(ProcessBuilder builder) throws IOException {
+		Future<Process> started = STARTER.submit(builder::start);
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return started.get();
+				}
+				catch (InterruptedException ex) {
+					// The process may be starting: wait for it, so that it is never lost.
+					interrupted = true;
+				}
+			}
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof IOException io) {
+				throw io;
+			}
+			throw new IllegalStateException("cannot start a process", ex.getCause());
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	/**
@@ -43,8 +95,10 @@ final class ProcessLauncher {
 	 * @param stdin its stdin when the exec is interactive without terminal
 	 * @param terminal its terminal when it has one
 	 * @param pumps the threads that read its output
+	 * @param startedAt when it started, {@code null} if unknown
 	 */
-	record Launched(Process process, @Nullable OutputStream stdin, @Nullable Terminal terminal, List<Thread> pumps) {
+	record Launched(Process process, @Nullable OutputStream stdin, @Nullable Terminal terminal, List<Thread> pumps,
+			@Nullable Instant startedAt) {
 	}
 
 	private static @Nullable String findSetsid() {
@@ -68,12 +122,21 @@ final class ProcessLauncher {
 		List<String> commandLine = new ArrayList<>();
 		// A new session (hence process group) per exec lets delete kill the whole tree, even
 		// grandchildren that were re-parented.
+		SandboxNamespace namespace = command.namespace();
 		if (SETSID != null) {
 			commandLine.add(SETSID);
-			if (command.pty()) {
+			if (command.pty() && namespace == null) {
 				commandLine.add("--ctty");
 			}
 			commandLine.add("--");
+		}
+		if (namespace != null) {
+			commandLine.addAll(namespace.enter(command.sandboxCwd()));
+			if (command.pty() && SETSID != null) {
+				// The terminal's session leads inside the namespace: a shell's job control looks
+				// up the terminal's process groups there.
+				commandLine.addAll(List.of(SETSID, "--ctty", "--"));
+			}
 		}
 		commandLine.add(command.executable());
 		commandLine.addAll(command.args());
@@ -95,7 +158,7 @@ final class ProcessLauncher {
 		}
 		Process started;
 		try {
-			started = builder.start();
+			started = start(builder);
 		}
 		catch (IOException ex) {
 			if (pty != null) {
@@ -104,13 +167,18 @@ final class ProcessLauncher {
 			}
 			throw ApiException.badRequest("cannot start '" + command.command() + "': " + startFailure(ex));
 		}
+		Instant startedAt = started.info().startInstant().orElse(null);
+		if (namespace == null && command.processRecords() != null) {
+			// The namespace dies with the emulator; a session on this machine would not.
+			Leftovers.record(command.processRecords(), started);
+		}
 		List<Thread> pumps = new ArrayList<>();
 		if (pty != null) {
 			// The child has its own descriptors on the slave; ours would keep the terminal open.
 			nat.close(pty.slave());
 			Terminal terminal = new Terminal(nat, pty.master());
 			pumps.add(startThread(name, "pty", () -> pumpTerminal(terminal, output)));
-			return new Launched(started, null, terminal, pumps);
+			return new Launched(started, null, terminal, pumps, startedAt);
 		}
 		OutputStream stdin = null;
 		if (command.interactive()) {
@@ -121,7 +189,7 @@ final class ProcessLauncher {
 		}
 		pumps.add(startThread(name, "stdout", () -> pump(name, started.getInputStream(), "stdout", output)));
 		pumps.add(startThread(name, "stderr", () -> pump(name, started.getErrorStream(), "stderr", output)));
-		return new Launched(started, stdin, null, pumps);
+		return new Launched(started, stdin, null, pumps, startedAt);
 	}
 
 	/**
@@ -195,28 +263,104 @@ final class ProcessLauncher {
 	/**
 	 * A process tree sent SIGKILL, whose exit is still to be awaited.
 	 * @param name the name of the exec, for messages
-	 * @param process the process the emulator started
+	 * @param process the process the emulator started, {@code null} for processes it did not
 	 * @param descendants the processes of its tree when it was killed
 	 */
-	record Killed(String name, Process process, List<ProcessHandle> descendants) {
+	record Killed(String name, @Nullable Process process, List<ProcessHandle> descendants) {
 	}
 
 	/**
-	 * Sends SIGKILL to a process and every process of its tree (its process group, and each
-	 * descendant in case one left the group), without waiting for any of them to exit.
+	 * Sends SIGKILL to a process and every process of its tree (its process group, each
+	 * descendant in case one left the group, and optionally its sessions), without waiting for
+	 * any of them to exit.
 	 * @param name the name of the exec, for messages
 	 * @param process the process
+	 * @param startedAt when it started, {@code null} if unknown
+	 * @param sessions whether the members of its sessions are looked up too (one pass over
+	 * {@code /proc})
 	 * @return what {@link #awaitExit} waits for
 	 */
-	static Killed signalKill(String name, Process process) {
-		List<ProcessHandle> descendants = process.descendants().toList();
+	static Killed signalKill(String name, Process process, @Nullable Instant startedAt, boolean sessions) {
+		List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
 		Native nat = Native.get();
 		if (SETSID != null && nat != null) {
 			nat.killGroup(process.pid());
 		}
+		if (SETSID != null && sessions) {
+			// A process that left the group (a shell's job) or whose parent exited (a double
+			// fork, re-parented to init) is still in the session: end those too, and the sessions
+			// of the tree's own (a terminal's inside a namespace).
+			Set<Long> sids = new HashSet<>();
+			sids.add(process.pid());
+			Map<Long, Long> all = sessions();
+			for (ProcessHandle descendant : descendants) {
+				if (Long.valueOf(descendant.pid()).equals(all.get(descendant.pid()))) {
+					sids.add(descendant.pid());
+				}
+			}
+			for (ProcessHandle member : members(all, sids, startedAt)) {
+				member.destroyForcibly();
+				descendants.add(member);
+			}
+		}
 		process.destroyForcibly();
 		descendants.forEach(ProcessHandle::destroyForcibly);
 		return new Killed(name, process, descendants);
+	}
+
+	/**
+	 * Returns the live processes of the session {@code sid} that started at or after
+	 * {@code notBefore} (a process of a session whose id was reused long ago is spared), read from
+	 * {@code /proc}; none where there is no {@code /proc}.
+	 * @param sid the session id: the process id of its leader
+	 * @param notBefore when the leader started, {@code null} if unknown
+	 * @return the processes
+	 */
+	static List<ProcessHandle> sessionMembers(long sid, @Nullable Instant notBefore) {
+		return members(sessions(), Set.of(sid), notBefore);
+	}
+
+	private static List<ProcessHandle> members(Map<Long, Long> sessions, Set<Long> sids,
+			@Nullable Instant notBefore) {
+		List<ProcessHandle> members = new ArrayList<>();
+		sessions.forEach((pid, sid) -> {
+			if (sid > 1 && sids.contains(sid)) {
+				ProcessHandle.of(pid)
+					.filter(p -> notBefore == null
+							|| p.info().startInstant().map(start -> !start.isBefore(notBefore)).orElse(true))
+					.ifPresent(members::add);
+			}
+		});
+		return members;
+	}
+
+	/** The session of every process, by process id, read in one pass over {@code /proc}. */
+	private static Map<Long, Long> sessions() {
+		Map<Long, Long> sessions = new HashMap<>();
+		try (var entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+			for (Path entry : entries) {
+				try {
+					long pid = Long.parseLong(entry.getFileName().toString());
+					sessions.put(pid, session(pid));
+				}
+				catch (NumberFormatException | IOException ex) {
+					// Gone meanwhile.
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Cannot list the sessions of /proc: " + ex.getMessage());
+		}
+		return sessions;
+	}
+
+	/** The session id of a process, field 6 of {@code /proc/<pid>/stat}. */
+	private static long session(long pid) throws IOException {
+		String stat = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")),
+				StandardCharsets.ISO_8859_1);
+		// "pid (command) state ppid pgrp session ...": the command may contain anything.
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 5);
+		return fields.length >= 4 ? Long.parseLong(fields[3]) : -1;
 	}
 
 	/**
@@ -232,6 +376,9 @@ final class ProcessLauncher {
 		try {
 			// The processes the emulator started are reaped by the JVM as soon as they exit.
 			for (Killed tree : killed) {
+				if (tree.process() == null) {
+					continue;
+				}
 				tree.process().onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			}
 			List<ProcessHandle> pending = new ArrayList<>();

@@ -165,6 +165,8 @@ public final class SandboxRegistry {
 		if (!sandbox.beginStart(settled)) {
 			return;
 		}
+		// A stop refused new execs from its kill on: the sandbox runs again.
+		sandbox.execs().open();
 		this.scheduler.schedule(() -> {
 			sandbox.finishStart();
 			settled.complete(null);
