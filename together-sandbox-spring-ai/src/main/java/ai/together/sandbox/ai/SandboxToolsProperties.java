@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -32,10 +31,11 @@ public class SandboxToolsProperties {
 	private @Nullable String snapshotAlias;
 
 	/**
-	 * Key of the tool context entry that names the conversation; each conversation gets its own
+	 * Key of the tool context entry that names the conversation (by default Spring AI's
+	 * ChatMemory.CONVERSATION_ID); each conversation gets its own
 	 * sandbox. Calls over MCP use the MCP session id instead when the entry is absent.
 	 */
-	private String conversationIdKey = ChatMemory.CONVERSATION_ID;
+	private String conversationIdKey = "chat_memory_conversation_id";
 
 	/**
 	 * Conversation id of the calls whose tool context names none (and that are no MCP calls):
