@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import ai.together.sandbox.emulator.internal.exec.OutputBudget;
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Auth;
 import ai.together.sandbox.emulator.internal.http.Bodies;
 import ai.together.sandbox.emulator.internal.http.ErrorStyle;
 import ai.together.sandbox.emulator.internal.http.Reply;
 import ai.together.sandbox.emulator.internal.http.Request;
-import ai.together.sandbox.emulator.internal.http.RouteTable;
 import ai.together.sandbox.emulator.internal.http.RouteTable.Handler;
+import ai.together.sandbox.emulator.internal.http.RouteTable;
 import ai.together.sandbox.emulator.internal.state.SandboxInstance;
 import ai.together.sandbox.emulator.internal.state.SandboxRegistry;
 import reactor.core.publisher.Flux;
@@ -36,6 +37,8 @@ public final class AgentApi {
 
 	private final long maxJsonBytes;
 
+	private final OutputBudget outputBudget;
+
 	private final Duration portPollInterval;
 
 	/**
@@ -43,13 +46,16 @@ public final class AgentApi {
 	 * @param sandboxes the sandboxes
 	 * @param maxJsonBytes the largest JSON request body
 	 * @param maxUploadBytes the largest file upload
+	 * @param maxFileBytes the largest file read or written
+	 * @param outputBudget the limits of the output execs keep
 	 * @param uploadDirectory where uploads are received before they are moved into place
 	 * @param portPollInterval how often the port stream looks for listening ports
 	 */
-	public AgentApi(SandboxRegistry sandboxes, long maxJsonBytes, long maxUploadBytes, Path uploadDirectory,
-			Duration portPollInterval) {
+	public AgentApi(SandboxRegistry sandboxes, long maxJsonBytes, long maxUploadBytes, long maxFileBytes,
+			OutputBudget outputBudget, Path uploadDirectory, Duration portPollInterval) {
 		this.sandboxes = sandboxes;
-		this.files = new FileHandlers(maxUploadBytes, uploadDirectory);
+		this.files = new FileHandlers(maxUploadBytes, maxFileBytes, uploadDirectory);
+		this.outputBudget = outputBudget;
 		this.maxJsonBytes = maxJsonBytes;
 		this.portPollInterval = portPollInterval;
 	}
@@ -72,7 +78,7 @@ public final class AgentApi {
 	 */
 	public RouteTable<AgentCall> routes() {
 		return RouteTable.<AgentCall>mount(MOUNT, ErrorStyle.AGENT, this::admit)
-			.get("/api/v1/files/{path*}", json(200, call -> call.files().read(call.vmPath())))
+			.get("/api/v1/files/{path*}", this.files::read)
 			.postStreamed("/api/v1/files/{path*}", this.files::upload)
 			.patch("/api/v1/files/{path*}", jsonBody(200, FileHandlers::moveOrCopy))
 			.delete("/api/v1/files/{path*}", json(200, call -> call.files().delete(call.vmPath(), false)))
@@ -82,7 +88,7 @@ public final class AgentApi {
 			.delete("/api/v1/directories/{path*}", json(200, call -> call.files().delete(call.vmPath(), true)))
 			.get("/api/v1/stream/directories/watcher/{path+}", FileHandlers::watch)
 			.get("/api/v1/execs", jsonNow(200, call -> Map.of("execs", call.execs().list())))
-			.post("/api/v1/execs", jsonBody(201, ExecHandlers::create))
+			.post("/api/v1/execs", jsonBody(201, (call, body) -> ExecHandlers.create(call, body, this.outputBudget)))
 			.get("/api/v1/execs/{exec}", jsonNow(200, call -> call.exec().toJson()))
 			.put("/api/v1/execs/{exec}", jsonBody(200, ExecHandlers::start))
 			.delete("/api/v1/execs/{exec}", json(200, call -> call.execs().delete(call.exec())))

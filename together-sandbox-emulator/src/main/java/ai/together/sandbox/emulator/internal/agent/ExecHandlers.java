@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import ai.together.sandbox.emulator.internal.exec.ExecCommand;
 import ai.together.sandbox.emulator.internal.exec.ExecProcess;
+import ai.together.sandbox.emulator.internal.exec.OutputBudget;
 import ai.together.sandbox.emulator.internal.exec.SandboxExecs;
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Json;
@@ -77,7 +78,7 @@ final class ExecHandlers {
 		return Mono.just(Reply.sse(call.exec().output().stream(call.request().longParam("lastSequence"))));
 	}
 
-	static Map<String, Object> create(AgentCall call, Map<String, Object> body) {
+	static Map<String, Object> create(AgentCall call, Map<String, Object> body, OutputBudget budget) {
 		SandboxInstance sandbox = call.sandbox();
 		String command = Json.requiredString(body, "command");
 		if (command.isBlank()) {
@@ -119,7 +120,7 @@ final class ExecHandlers {
 				args != null ? args : List.of(), Boolean.TRUE.equals(interactive), Boolean.TRUE.equals(pty), directory,
 				environment);
 		SandboxExecs execs = sandbox.execs();
-		ExecProcess created = execs.add(() -> Ids.alphanumeric(12), id -> new ExecProcess(id, exec, execs::changed));
+		ExecProcess created = execs.add(() -> Ids.alphanumeric(12), id -> new ExecProcess(id, exec, budget, execs::changed));
 		if (autorun == null || autorun) {
 			try {
 				created.start();

@@ -50,7 +50,7 @@ public final class ExecProcess {
 
 	private final Object lock = new Object();
 
-	private final OutputLog output = new OutputLog();
+	private final OutputLog output;
 
 	private volatile String status = STOPPED;
 
@@ -66,11 +66,13 @@ public final class ExecProcess {
 	 * Creates an exec that is not started yet.
 	 * @param id the exec id
 	 * @param command what it runs
+	 * @param budget the limits of the output it keeps
 	 * @param onChange called when its status changes
 	 */
-	public ExecProcess(String id, ExecCommand command, Runnable onChange) {
+	public ExecProcess(String id, ExecCommand command, OutputBudget budget, Runnable onChange) {
 		this.id = id;
 		this.command = command;
+		this.output = new OutputLog(budget);
 		this.onChange = onChange;
 	}
 

@@ -55,11 +55,14 @@ public final class SandboxExecs {
 	}
 
 	/**
-	 * Forgets an exec (without killing it).
+	 * Forgets an exec (without killing it) and the output it keeps.
 	 * @param exec the exec
 	 */
-	public synchronized void remove(ExecProcess exec) {
-		this.execs.remove(exec.id(), exec);
+	public void remove(ExecProcess exec) {
+		synchronized (this) {
+			this.execs.remove(exec.id(), exec);
+		}
+		exec.output().release();
 	}
 
 	/**
@@ -136,6 +139,7 @@ public final class SandboxExecs {
 			}
 			for (ExecProcess exec : all) {
 				ProcessLauncher.Killed tree = exec.signalKill();
+				exec.output().release();
 				if (tree != null) {
 					killed.add(tree);
 				}
