@@ -29,6 +29,7 @@ import ai.together.sandbox.emulator.EmulatorClient.Response;
 import ai.together.sandbox.emulator.EmulatorClient.Sandbox;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -39,9 +40,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * The emulator's heap stays bounded whatever its clients and processes do: each test runs the
  * emulator's jar entry point in a JVM with a 64 MiB heap that exits on its first
- * OutOfMemoryError, and makes it move several times that much data.
+ * OutOfMemoryError, and makes it move several times that much data. Each takes 5 to 40 s on 2
+ * cores, hence off by default: {@code -Demulator.memory.tests=true} runs them.
  */
+@EnabledIfSystemProperty(named = BoundedMemoryTest.PROPERTY, matches = "true")
 class BoundedMemoryTest {
+
+	/** The system property that enables these tests. */
+	static final String PROPERTY = "emulator.memory.tests";
 
 	private static final String HEAP = "64m";
 
