@@ -24,8 +24,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The FileReadResponse of a regular file ({@code {"path", "content", "encoding"}}), made chunk by
  * chunk while it is written, so that memory stays the size of a chunk whatever the size of the
- * file. The file is read twice from one open channel: once to find whether it is valid UTF-8
- * (the {@code utf-8} encoding, else {@code base64}), then to write its content.
+ * file. The file is read twice: once on opening to find whether it is valid UTF-8 (the
+ * {@code utf-8} encoding, else {@code base64}), then, when the body is subscribed to, to write its
+ * content; no file stays open in between.
  */
 public final class FileContent {
 
@@ -34,15 +35,15 @@ public final class FileContent {
 
 	private final String vmPath;
 
-	private final FileChannel channel;
+	private final Path file;
 
 	private final long size;
 
 	private final boolean utf8;
 
-	private FileContent(String vmPath, FileChannel channel, long size, boolean utf8) {
+	private FileContent(String vmPath, Path file, long size, boolean utf8) {
 		this.vmPath = vmPath;
-		this.channel = channel;
+		this.file = file;
 		this.size = size;
 		this.utf8 = utf8;
 	}
@@ -52,7 +53,7 @@ public final class FileContent {
 	 * @param vmPath the normalised VM path, as the response names it
 	 * @param file the host path of a regular file
 	 * @param maxBytes the largest file that is sent
-	 * @return the content, ready to stream; its channel is closed once streamed
+	 * @return the content, ready to stream
 	 * @throws ApiException 413 if the file is larger than {@code maxBytes}
 	 */
 	public static FileContent open(String vmPath, Path file, long maxBytes) {
@@ -64,11 +65,10 @@ public final class FileContent {
 						+ maxBytes + " bytes");
 			}
 			boolean utf8 = SandboxFiles.io(vmPath, () -> isUtf8(channel, size));
-			return new FileContent(vmPath, channel, size, utf8);
+			return new FileContent(vmPath, file, size, utf8);
 		}
-		catch (RuntimeException ex) {
+		finally {
 			closeQuietly(channel);
-			throw ex;
 		}
 	}
 
@@ -136,15 +136,17 @@ public final class FileContent {
 
 	/**
 	 * Returns the response body, made chunk by chunk as it is requested, reading off the event loop;
-	 * the channel is closed when it completes, fails or is cancelled. At most the size found on
-	 * opening is sent, however the file changes meanwhile.
+	 * the file is open from the subscription until it completes, fails or is cancelled. At most the
+	 * size found on opening is sent, however the file changes meanwhile.
 	 * @return the chunks of the JSON body, to subscribe to once
 	 */
 	public Flux<byte[]> body() {
-		return Flux.<byte[], Writer>generate(Writer::new, (writer, sink) -> {
-			writer.next(sink);
-			return writer;
-		}, writer -> closeQuietly(this.channel)).subscribeOn(Schedulers.boundedElastic());
+		return Flux.<byte[], Writer>generate(() -> new Writer(FileChannel.open(this.file, StandardOpenOption.READ)),
+				(writer, sink) -> {
+					writer.next(sink);
+					return writer;
+				}, writer -> closeQuietly(writer.channel))
+			.subscribeOn(Schedulers.boundedElastic());
 	}
 
 	private static void closeQuietly(FileChannel channel) {
@@ -159,6 +161,8 @@ public final class FileContent {
 	/** Where the body is: before the content, in it, after it. */
 	private final class Writer {
 
+		private final FileChannel channel;
+
 		private final ByteBuffer in = ByteBuffer.allocate(CHUNK);
 
 		private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -172,6 +176,10 @@ public final class FileContent {
 		private int state;
 
 		private boolean finished;
+
+		Writer(FileChannel channel) {
+			this.channel = channel;
+		}
 
 		void next(SynchronousSink<byte[]> sink) {
 			switch (this.state) {
@@ -230,7 +238,7 @@ public final class FileContent {
 					if (this.in.remaining() > FileContent.this.size - this.position) {
 						this.in.limit(this.in.position() + (int) (FileContent.this.size - this.position));
 					}
-					int n = FileContent.this.channel.read(this.in, this.position);
+					int n = this.channel.read(this.in, this.position);
 					this.in.limit(this.in.capacity());
 					if (n < 0) {
 						// The file shrank: what there is, is all.
