@@ -18,13 +18,19 @@ import java.util.regex.Pattern;
  * a temporary directory deleted on exit), {@code --snapshot-alias <namespace@alias>} (repeatable or
  * comma-separated: snapshots and aliases registered at startup), {@code --request-head-timeout
  * <duration>} (default 10s), {@code --idle-timeout <duration>} (default 60s), {@code --isolation
- * auto|namespaces|none} (default auto: see {@link EmulatorOptions.Isolation}), {@code --help}.
- * Durations are a number and a unit ({@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}) or ISO-8601
- * ({@code PT10S}).
+ * auto|namespaces|none} (default auto: see {@link EmulatorOptions.Isolation}), {@code --max-upload
+ * <size>} (default 256MiB: the largest upload or build context), {@code --max-file <size>} (default
+ * 1GiB: the largest file read or written), {@code --max-exec-output <size>} (default 4MiB: the most
+ * output kept per exec), {@code --max-total-exec-output <size>} (default 256MiB: over all execs),
+ * {@code --help}. Durations are a number and a unit ({@code 500ms}, {@code 10s}, {@code 2m},
+ * {@code 1h}) or ISO-8601 ({@code PT10S}); sizes are a number of bytes with an optional binary unit
+ * ({@code 64KiB}, {@code 4MiB}, {@code 1GiB}; also {@code k}, {@code m}, {@code g}).
  */
 public final class EmulatorMain {
 
 	private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+
+	private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(?:(b)|([kmg])(?:i?b)?)?", Pattern.CASE_INSENSITIVE);
 
 	private EmulatorMain() {
 	}
@@ -138,6 +144,12 @@ public final class EmulatorMain {
 						throw new IllegalArgumentException("--isolation needs auto, namespaces or none, got " + isolation);
 					}
 				}
+				case "--max-upload" -> builder.maxUploadBytes(size(arg, value != null ? value : next(args, ++i, arg)));
+				case "--max-file" -> builder.maxFileBytes(size(arg, value != null ? value : next(args, ++i, arg)));
+				case "--max-exec-output" -> builder
+					.maxExecOutputBytes(size(arg, value != null ? value : next(args, ++i, arg)));
+				case "--max-total-exec-output" -> builder
+					.maxTotalExecOutputBytes(size(arg, value != null ? value : next(args, ++i, arg)));
 				default -> throw new IllegalArgumentException("unknown option " + arg);
 			}
 		}
@@ -177,6 +189,33 @@ public final class EmulatorMain {
 		return duration;
 	}
 
+	static long size(String option, String text) {
+		Matcher matcher = SIZE.matcher(text.trim());
+		String problem = option + " needs a size such as 4096, 64KiB, 4MiB or 1GiB, got " + text;
+		if (!matcher.matches()) {
+			throw new IllegalArgumentException(problem);
+		}
+		long amount;
+		try {
+			amount = Long.parseLong(matcher.group(1));
+			if (matcher.group(3) != null) {
+				int shift = switch (Character.toLowerCase(matcher.group(3).charAt(0))) {
+					case 'k' -> 10;
+					case 'm' -> 20;
+					default -> 30;
+				};
+				amount = Math.multiplyExact(amount, 1L << shift);
+			}
+		}
+		catch (NumberFormatException | ArithmeticException ex) {
+			throw new IllegalArgumentException(problem);
+		}
+		if (amount < 1) {
+			throw new IllegalArgumentException(option + " must be positive, got " + text);
+		}
+		return amount;
+	}
+
 	private static String next(String[] args, int i, String option) {
 		if (i >= args.length) {
 			throw new IllegalArgumentException(option + " needs a value");
@@ -187,7 +226,8 @@ public final class EmulatorMain {
 	static void usage(PrintStream out) {
 		out.println("Usage: java -jar together-sandbox-emulator-all.jar [--port N] [--bind ADDRESS]"
 				+ " [--api-key KEY] [--data-dir DIR] [--snapshot-alias NAMESPACE@ALIAS]..."
-				+ " [--request-head-timeout DURATION] [--idle-timeout DURATION] [--isolation auto|namespaces|none]");
+				+ " [--request-head-timeout DURATION] [--idle-timeout DURATION] [--isolation auto|namespaces|none]"
+				+ " [--max-upload SIZE] [--max-file SIZE] [--max-exec-output SIZE] [--max-total-exec-output SIZE]");
 		out.println("  --port      port to listen on (default 0: a free port)");
 		out.println("  --bind      address to listen on (default 127.0.0.1; any other address exposes the API,"
 				+ " which runs commands as you, to the network)");
@@ -199,6 +239,10 @@ public final class EmulatorMain {
 		out.println("  --idle-timeout  close connections idle this long (default 60s)");
 		out.println("  --isolation  auto (default): each sandbox's execs in Linux namespaces (bubblewrap) when available,"
 				+ " else processes of this machine; namespaces: require them; none: processes of this machine");
+		out.println("  --max-upload  largest upload or build context (default 256MiB; e.g. 4096, 64KiB, 4MiB, 1GiB)");
+		out.println("  --max-file  largest file read or written through the files API (default 1GiB)");
+		out.println("  --max-exec-output  most output kept per exec; older output is dropped (default 4MiB)");
+		out.println("  --max-total-exec-output  most output kept over all execs (default 256MiB)");
 	}
 
 }

@@ -22,6 +22,15 @@ public final class EmulatorOptions {
 	/** The default largest file upload or build context: 256 MiB. */
 	public static final long DEFAULT_MAX_UPLOAD_BYTES = 256L * 1024 * 1024;
 
+	/** The default largest file that the files API reads or writes: 1 GiB. */
+	public static final long DEFAULT_MAX_FILE_BYTES = 1024L * 1024 * 1024;
+
+	/** The default most output kept per exec: 4 MiB. */
+	public static final long DEFAULT_MAX_EXEC_OUTPUT_BYTES = 4L * 1024 * 1024;
+
+	/** The default most output kept over all execs of all sandboxes: 256 MiB. */
+	public static final long DEFAULT_MAX_TOTAL_EXEC_OUTPUT_BYTES = 256L * 1024 * 1024;
+
 	/** The default largest JSON request body: 1 MiB. */
 	public static final long DEFAULT_MAX_JSON_BYTES = 1024L * 1024;
 
@@ -44,6 +53,12 @@ public final class EmulatorOptions {
 	private final long maxUploadBytes;
 
 	private final long maxJsonBytes;
+
+	private final long maxFileBytes;
+
+	private final long maxExecOutputBytes;
+
+	private final long maxTotalExecOutputBytes;
 
 	private final Duration transitionDelay;
 
@@ -87,6 +102,9 @@ public final class EmulatorOptions {
 		this.dataDirectory = builder.dataDirectory;
 		this.maxUploadBytes = builder.maxUploadBytes;
 		this.maxJsonBytes = builder.maxJsonBytes;
+		this.maxFileBytes = builder.maxFileBytes;
+		this.maxExecOutputBytes = builder.maxExecOutputBytes;
+		this.maxTotalExecOutputBytes = builder.maxTotalExecOutputBytes;
 		this.transitionDelay = builder.transitionDelay;
 		this.requestHeadTimeout = builder.requestHeadTimeout;
 		this.idleTimeout = builder.idleTimeout;
@@ -157,6 +175,33 @@ public final class EmulatorOptions {
 	 */
 	public long maxJsonBytes() {
 		return this.maxJsonBytes;
+	}
+
+	/**
+	 * Returns the largest file, in bytes, that the files API reads or writes: reading a larger
+	 * file, or uploading one, answers 413. Files are streamed, so the limit is not one of memory.
+	 * @return the limit
+	 */
+	public long maxFileBytes() {
+		return this.maxFileBytes;
+	}
+
+	/**
+	 * Returns the most output, in bytes, kept per exec: beyond it its oldest output messages are
+	 * dropped. Bytes are those of the output as UTF-8 plus 128 per message.
+	 * @return the limit
+	 */
+	public long maxExecOutputBytes() {
+		return this.maxExecOutputBytes;
+	}
+
+	/**
+	 * Returns the most output, in bytes, kept over all execs of all sandboxes: beyond it the oldest
+	 * output messages of the execs that keep the most are dropped.
+	 * @return the limit
+	 */
+	public long maxTotalExecOutputBytes() {
+		return this.maxTotalExecOutputBytes;
 	}
 
 	/**
@@ -232,6 +277,12 @@ public final class EmulatorOptions {
 		private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
 
 		private long maxJsonBytes = DEFAULT_MAX_JSON_BYTES;
+
+		private long maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+
+		private long maxExecOutputBytes = DEFAULT_MAX_EXEC_OUTPUT_BYTES;
+
+		private long maxTotalExecOutputBytes = DEFAULT_MAX_TOTAL_EXEC_OUTPUT_BYTES;
 
 		private Duration transitionDelay = Duration.ofMillis(5);
 
@@ -315,6 +366,43 @@ public final class EmulatorOptions {
 			}
 			this.maxJsonBytes = maxJsonBytes;
 			return this;
+		}
+
+		/**
+		 * Sets the largest file that the files API reads or writes (default 1 GiB).
+		 * @param maxFileBytes the limit in bytes
+		 * @return this builder
+		 */
+		public Builder maxFileBytes(long maxFileBytes) {
+			this.maxFileBytes = positive(maxFileBytes, "maxFileBytes");
+			return this;
+		}
+
+		/**
+		 * Sets the most output kept per exec (default 4 MiB).
+		 * @param maxExecOutputBytes the limit in bytes
+		 * @return this builder
+		 */
+		public Builder maxExecOutputBytes(long maxExecOutputBytes) {
+			this.maxExecOutputBytes = positive(maxExecOutputBytes, "maxExecOutputBytes");
+			return this;
+		}
+
+		/**
+		 * Sets the most output kept over all execs of all sandboxes (default 256 MiB).
+		 * @param maxTotalExecOutputBytes the limit in bytes
+		 * @return this builder
+		 */
+		public Builder maxTotalExecOutputBytes(long maxTotalExecOutputBytes) {
+			this.maxTotalExecOutputBytes = positive(maxTotalExecOutputBytes, "maxTotalExecOutputBytes");
+			return this;
+		}
+
+		private static long positive(long value, String name) {
+			if (value < 1) {
+				throw new IllegalArgumentException(name + " must be positive");
+			}
+			return value;
 		}
 
 		/**

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import ai.together.sandbox.emulator.internal.EmulatorServer;
 import ai.together.sandbox.emulator.internal.exec.Leftovers;
 import ai.together.sandbox.emulator.internal.exec.ProcessIsolation;
+import ai.together.sandbox.emulator.internal.exec.OutputBudget;
 import ai.together.sandbox.emulator.internal.state.Ids;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -111,8 +112,9 @@ public final class SandboxEmulator implements AutoCloseable {
 		EmulatorServer server;
 		try {
 			server = new EmulatorServer(options.bindAddress(), options.port(), apiKey, dataDirectory,
-					options.maxJsonBytes(), options.maxUploadBytes(), options.transitionDelay(),
-					options.requestHeadTimeout(), options.idleTimeout(), isolation);
+					options.maxJsonBytes(), options.maxUploadBytes(), options.maxFileBytes(),
+					new OutputBudget(options.maxExecOutputBytes(), options.maxTotalExecOutputBytes()),
+					options.transitionDelay(), options.requestHeadTimeout(), options.idleTimeout(), isolation);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start the emulator", ex);

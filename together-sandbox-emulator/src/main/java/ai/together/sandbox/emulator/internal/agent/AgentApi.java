@@ -8,6 +8,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import ai.together.sandbox.emulator.internal.exec.ProcessIsolation;
+import ai.together.sandbox.emulator.internal.exec.OutputBudget;
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Auth;
 import ai.together.sandbox.emulator.internal.http.Bodies;
@@ -38,6 +39,8 @@ public final class AgentApi {
 
 	private final long maxJsonBytes;
 
+	private final OutputBudget outputBudget;
+
 	private final Duration portPollInterval;
 
 	private final ProcessIsolation isolation;
@@ -47,15 +50,18 @@ public final class AgentApi {
 	 * @param sandboxes the sandboxes
 	 * @param maxJsonBytes the largest JSON request body
 	 * @param maxUploadBytes the largest file upload
+	 * @param maxFileBytes the largest file read or written
+	 * @param outputBudget the limits of the output execs keep
 	 * @param uploadDirectory where uploads are received before they are moved into place
 	 * @param portPollInterval how often the port stream looks for listening ports
 	 * @param isolation how execs run
 	 */
-	public AgentApi(SandboxRegistry sandboxes, long maxJsonBytes, long maxUploadBytes, Path uploadDirectory,
-			Duration portPollInterval, ProcessIsolation isolation) {
+	public AgentApi(SandboxRegistry sandboxes, long maxJsonBytes, long maxUploadBytes, long maxFileBytes,
+			OutputBudget outputBudget, Path uploadDirectory, Duration portPollInterval, ProcessIsolation isolation) {
 		this.isolation = isolation;
 		this.sandboxes = sandboxes;
-		this.files = new FileHandlers(maxUploadBytes, uploadDirectory);
+		this.files = new FileHandlers(maxUploadBytes, maxFileBytes, uploadDirectory);
+		this.outputBudget = outputBudget;
 		this.maxJsonBytes = maxJsonBytes;
 		this.portPollInterval = portPollInterval;
 	}
@@ -78,7 +84,7 @@ public final class AgentApi {
 	 */
 	public RouteTable<AgentCall> routes() {
 		return RouteTable.<AgentCall>mount(MOUNT, ErrorStyle.AGENT, this::admit)
-			.get("/api/v1/files/{path*}", json(200, call -> call.files().read(call.vmPath())))
+			.get("/api/v1/files/{path*}", this.files::read)
 			.postStreamed("/api/v1/files/{path*}", this.files::upload)
 			.patch("/api/v1/files/{path*}", jsonBody(200, FileHandlers::moveOrCopy))
 			.delete("/api/v1/files/{path*}", json(200, call -> call.files().delete(call.vmPath(), false)))
@@ -88,7 +94,7 @@ public final class AgentApi {
 			.delete("/api/v1/directories/{path*}", json(200, call -> call.files().delete(call.vmPath(), true)))
 			.get("/api/v1/stream/directories/watcher/{path+}", FileHandlers::watch)
 			.get("/api/v1/execs", jsonNow(200, call -> Map.of("execs", call.execs().list())))
-			.post("/api/v1/execs", jsonBody(201, (call, body) -> ExecHandlers.create(call, body, this.isolation)))
+			.post("/api/v1/execs", jsonBody(201, (call, body) -> ExecHandlers.create(call, body, this.isolation, this.outputBudget)))
 			.get("/api/v1/execs/{exec}", jsonNow(200, call -> call.exec().toJson()))
 			.put("/api/v1/execs/{exec}", CurrentDialect.seedOnly(jsonBody(200, ExecHandlers::start)))
 			.post("/api/v1/execs/{exec}/start", CurrentDialect.currentOnly(jsonBody(200, CurrentDialect::start)))

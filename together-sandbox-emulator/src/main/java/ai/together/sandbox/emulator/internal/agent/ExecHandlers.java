@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import ai.together.sandbox.emulator.internal.exec.ExecCommand;
 import ai.together.sandbox.emulator.internal.exec.ExecProcess;
 import ai.together.sandbox.emulator.internal.exec.ProcessIsolation;
+import ai.together.sandbox.emulator.internal.exec.OutputBudget;
 import ai.together.sandbox.emulator.internal.exec.SandboxExecs;
 import ai.together.sandbox.emulator.internal.exec.SandboxNamespace;
 import ai.together.sandbox.emulator.internal.files.SandboxFiles;
@@ -80,7 +81,8 @@ final class ExecHandlers {
 		return Mono.just(Reply.sse(call.exec().output().stream(call.request().longParam("lastSequence"))));
 	}
 
-	static Map<String, Object> create(AgentCall call, Map<String, Object> body, ProcessIsolation isolation) {
+	static Map<String, Object> create(AgentCall call, Map<String, Object> body, ProcessIsolation isolation,
+			OutputBudget budget) {
 		SandboxInstance sandbox = call.sandbox();
 		String command = Json.requiredString(body, "command");
 		if (command.isBlank()) {
@@ -143,7 +145,8 @@ final class ExecHandlers {
 				args != null ? args : List.of(), Boolean.TRUE.equals(interactive), Boolean.TRUE.equals(pty), directory,
 				sandboxCwd, environment, namespace, isolation.processRecords());
 		SandboxExecs execs = sandbox.execs();
-		ExecProcess created = execs.add(() -> Ids.alphanumeric(12), id -> new ExecProcess(id, exec, execs::changed, current, execUser));
+		ExecProcess created = execs.add(() -> Ids.alphanumeric(12),
+				id -> new ExecProcess(id, exec, budget, execs::changed, current, execUser));
 		if (autorun == null || autorun) {
 			try {
 				created.start();

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ai.together.sandbox.emulator.internal.files.FileContent;
 import ai.together.sandbox.emulator.internal.files.SandboxFiles;
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Bodies;
@@ -42,11 +43,29 @@ final class FileHandlers {
 
 	private final long maxUploadBytes;
 
+	private final long maxFileBytes;
+
 	private final Path uploadDirectory;
 
-	FileHandlers(long maxUploadBytes, Path uploadDirectory) {
-		this.maxUploadBytes = maxUploadBytes;
+	/**
+	 * Creates the handlers.
+	 * @param maxUploadBytes the largest upload body
+	 * @param maxFileBytes the largest file read or written
+	 * @param uploadDirectory where uploads are received
+	 */
+	FileHandlers(long maxUploadBytes, long maxFileBytes, Path uploadDirectory) {
+		// An upload makes a file: it is held to both limits.
+		this.maxUploadBytes = Math.min(maxUploadBytes, maxFileBytes);
+		this.maxFileBytes = maxFileBytes;
 		this.uploadDirectory = uploadDirectory;
+	}
+
+	/** Reads a file, streamed: the body is made as the client reads it. */
+	Mono<Reply> read(AgentCall call) {
+		String vm = call.vmPath();
+		return call.sandbox()
+			.blocking()
+			.run(() -> Reply.jsonChunks(200, call.files().openRead(vm, this.maxFileBytes).body()));
 	}
 
 	static Map<String, Object> moveOrCopy(AgentCall call, Map<String, Object> body) {
@@ -67,8 +86,11 @@ final class FileHandlers {
 		String vm = call.vmPath();
 		return call.sandbox().blocking().run(() -> call.files().prepareWrite(vm))
 			.flatMap(target -> receiveInto(call.request(), vm, target))
-			.map(target -> Reply.json(201, SandboxFiles.readResponse(SandboxFiles.normalize(vm),
-					SandboxFiles.io(vm, () -> Files.readAllBytes(target)))));
+			// The answer echoes the file, streamed as a read is.
+			.flatMap(target -> call.sandbox()
+				.blocking()
+				.run(() -> Reply.jsonChunks(201,
+						FileContent.open(SandboxFiles.normalize(vm), target, this.maxFileBytes).body())));
 	}
 
 	/**
@@ -88,7 +110,9 @@ final class FileHandlers {
 		}, upload -> request.netty()
 			.receive()
 			.retain()
-			.publishOn(Schedulers.boundedElastic())
+			// Some chunks (of 8 KiB) ahead of the disk at most: the connection is not read while
+			// they wait. Enough of them that the hand-over between threads is not per chunk.
+			.publishOn(Schedulers.boundedElastic(), 64)
 			.doOnNext(buf -> upload.write(buf, this.maxUploadBytes))
 			.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease)
 			.then(Mono.fromCallable(() -> SandboxFiles.io(vm, () -> upload.finish(target, this.maxUploadBytes)))),

@@ -56,7 +56,7 @@ public final class ExecProcess {
 
 	private final Object lock = new Object();
 
-	private final OutputLog output = new OutputLog();
+	private final OutputLog output;
 
 	private volatile String status = STOPPED;
 
@@ -72,24 +72,27 @@ public final class ExecProcess {
 	 * Creates an exec that is not started yet.
 	 * @param id the exec id
 	 * @param command what it runs
+	 * @param budget the limits of the output it keeps
 	 * @param onChange called when its status changes
 	 */
-	public ExecProcess(String id, ExecCommand command, Runnable onChange) {
-		this(id, command, onChange, false, null);
+	public ExecProcess(String id, ExecCommand command, OutputBudget budget, Runnable onChange) {
+		this(id, command, budget, onChange, false, null);
 	}
 
 	/**
 	 * Creates an exec that is not started yet, in the JSON form of one agent generation.
 	 * @param id the exec id
 	 * @param command what it runs
+	 * @param budget the limits of the output it keeps
 	 * @param onChange called when its status changes
 	 * @param currentDialect whether it is shown in the current agent's form
 	 * @param user the {@code uid:gid} it was created for (current form only), or {@code null}
 	 */
-	public ExecProcess(String id, ExecCommand command, Runnable onChange, boolean currentDialect,
-			@Nullable String user) {
+	public ExecProcess(String id, ExecCommand command, OutputBudget budget, Runnable onChange,
+			boolean currentDialect, @Nullable String user) {
 		this.id = id;
 		this.command = command;
+		this.output = new OutputLog(budget);
 		this.onChange = onChange;
 		this.currentDialect = currentDialect;
 		this.user = user;

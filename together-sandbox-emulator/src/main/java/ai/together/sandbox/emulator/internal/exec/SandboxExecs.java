@@ -91,11 +91,14 @@ public final class SandboxExecs {
 	}
 
 	/**
-	 * Forgets an exec (without killing it).
+	 * Forgets an exec (without killing it) and the output it keeps.
 	 * @param exec the exec
 	 */
-	public synchronized void remove(ExecProcess exec) {
-		this.execs.remove(exec.id(), exec);
+	public void remove(ExecProcess exec) {
+		synchronized (this) {
+			this.execs.remove(exec.id(), exec);
+		}
+		exec.output().release();
 	}
 
 	/**
@@ -192,6 +195,7 @@ public final class SandboxExecs {
 			for (ExecProcess exec : all) {
 				// Waits for a start in progress: the process is then killed with the others.
 				ProcessLauncher.Killed tree = namespace != null ? exec.detach() : exec.signalKill(true);
+				exec.output().release();
 				if (tree != null) {
 					killed.add(tree);
 				}

@@ -1,9 +1,6 @@
 package ai.together.sandbox.emulator.internal.files;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +111,14 @@ public final class SandboxFiles {
 		return rel.isEmpty() ? "/" : "/" + rel;
 	}
 
-	public Map<String, Object> read(String vmPath) {
+	/**
+	 * Opens a regular file to be read: blocking work.
+	 * @param vmPath the VM path
+	 * @param maxBytes the largest file that is read
+	 * @return the content, to stream
+	 * @throws ApiException 400 if the path is not a regular file, 413 if the file is too large
+	 */
+	public FileContent openRead(String vmPath, long maxBytes) {
 		Path path = resolve(vmPath, true);
 		// The type of what the path names, links followed (resolve kept them inside): only a
 		// regular file is opened, never a named pipe or a device, whose opening or reading blocks.
@@ -128,36 +131,7 @@ public final class SandboxFiles {
 		if (!attrs.isRegularFile()) {
 			throw ApiException.badRequest("not a regular file: " + vmPath);
 		}
-		byte[] bytes = io(vmPath, () -> Files.readAllBytes(real));
-		return readResponse(normalize(vmPath), bytes);
-	}
-
-	public static Map<String, Object> readResponse(String vmPath, byte[] bytes) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("path", vmPath);
-		String text = utf8OrNull(bytes);
-		if (text != null) {
-			result.put("content", text);
-			result.put("encoding", "utf-8");
-		}
-		else {
-			result.put("content", Base64.getEncoder().encodeToString(bytes));
-			result.put("encoding", "base64");
-		}
-		return result;
-	}
-
-	private static String utf8OrNull(byte[] bytes) {
-		try {
-			return StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(java.nio.ByteBuffer.wrap(bytes))
-				.toString();
-		}
-		catch (CharacterCodingException ex) {
-			return null;
-		}
+		return FileContent.open(normalize(vmPath), real, maxBytes);
 	}
 
 	/**

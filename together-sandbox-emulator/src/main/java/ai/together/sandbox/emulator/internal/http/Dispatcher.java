@@ -117,7 +117,12 @@ public final class Dispatcher {
 		if (reply.events() != null) {
 			return response.header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
 				.header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-				.send(ServerSentEvents.frames(reply.events(), this.keepAlive))
+				.send(WriteWindow.of(ServerSentEvents.frames(reply.events(), this.keepAlive)))
+				.then();
+		}
+		if (reply.chunks() != null) {
+			return response.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+				.send(WriteWindow.of(reply.chunks()))
 				.then();
 		}
 		if (reply.body() == null) {

@@ -3,8 +3,6 @@ package ai.together.sandbox.emulator.internal.http;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,14 +14,16 @@ final class ServerSentEvents {
 	private ServerSentEvents() {
 	}
 
-	static Flux<ByteBuf> frames(Flux<?> events, Duration keepAlive) {
+	static Flux<byte[]> frames(Flux<?> events, Duration keepAlive) {
 		// Multicast the events, never the buffers: a second subscriber that discards elements would
-		// release buffers the first one still has to write.
-		Flux<byte[]> frames = events.publish(shared -> Flux.merge(shared.map(ServerSentEvents::frame),
+		// release buffers the first one still has to write. Small prefetches: whatever a slow
+		// client has not read waits in the source (an exec's output log), not in queues here.
+		return events.publish(shared -> Flux.merge(2, shared.map(ServerSentEvents::frame),
 				Flux.interval(keepAlive)
+					// A client that reads nothing has no use for a backlog of keep-alives.
+					.onBackpressureDrop()
 					.map(i -> ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII))
-					.takeUntilOther(shared.then(Mono.just(true)).onErrorReturn(true))));
-		return frames.map(Unpooled::wrappedBuffer);
+					.takeUntilOther(shared.then(Mono.just(true)).onErrorReturn(true))), 2);
 	}
 
 	private static byte[] frame(Object event) {
