@@ -39,7 +39,7 @@ final class InFlight {
 
 			@Override
 			public void subscribe(CoreSubscriber<? super T> actual) {
-				this.source.subscribe(new Guard<>(actual, closed, failure, InFlight.this.active));
+				this.source.subscribe(new Guard<>(actual, closed, failure, InFlight.this.active, true));
 			}
 
 		};
@@ -58,7 +58,7 @@ final class InFlight {
 
 			@Override
 			public void subscribe(CoreSubscriber<? super T> actual) {
-				this.source.subscribe(new Guard<>(actual, closed, failure, InFlight.this.active));
+				this.source.subscribe(new Guard<>(actual, closed, failure, InFlight.this.active, false));
 			}
 
 		};
@@ -98,6 +98,9 @@ final class InFlight {
 
 		private static final int DONE = 3;
 
+		/** A Mono's value was delivered: close() no longer affects it, only its completion is due. */
+		private static final int VALUE_DELIVERED = 4;
+
 		@SuppressWarnings("rawtypes")
 		private static final AtomicIntegerFieldUpdater<Guard> STATE = AtomicIntegerFieldUpdater.newUpdater(Guard.class,
 				"state");
@@ -110,12 +113,16 @@ final class InFlight {
 
 		private final Set<Guard<?>> registry;
 
+		/** Whether the source is a Mono: its value is its result, as good as its completion. */
+		private final boolean mono;
+
 		private @Nullable Subscription upstream;
 
 		private volatile int state;
 
 		Guard(CoreSubscriber<? super T> actual, BooleanSupplier closed, Supplier<? extends Throwable> failure,
-				Set<Guard<?>> registry) {
+				Set<Guard<?>> registry, boolean mono) {
+			this.mono = mono;
 			this.actual = actual;
 			this.closed = closed;
 			this.failure = failure;
@@ -159,6 +166,18 @@ final class InFlight {
 				return;
 			}
 			this.actual.onNext(value);
+			if (this.mono) {
+				if (STATE.compareAndSet(this, EMITTING, VALUE_DELIVERED)) {
+					this.registry.remove(this);
+				}
+				else if (STATE.compareAndSet(this, EMITTING_ABORT_PENDING, DONE)) {
+					// close() came while the result was delivered: the call succeeded, but its
+					// upstream is cancelled and will not complete it.
+					this.registry.remove(this);
+					this.actual.onComplete();
+				}
+				return;
+			}
 			if (!STATE.compareAndSet(this, EMITTING, IDLE) && STATE.compareAndSet(this, EMITTING_ABORT_PENDING, DONE)) {
 				// close() came while the value was delivered: end now, from this thread.
 				this.registry.remove(this);
@@ -205,10 +224,14 @@ final class InFlight {
 		void abort() {
 			for (;;) {
 				int current = this.state;
-				if (current == DONE || current == EMITTING_ABORT_PENDING) {
+				if (current == DONE || current == EMITTING_ABORT_PENDING || current == VALUE_DELIVERED) {
 					return;
 				}
 				if (current == EMITTING) {
+					if (this.mono) {
+						// A Mono's result is being delivered: the call has succeeded.
+						return;
+					}
 					if (STATE.compareAndSet(this, EMITTING, EMITTING_ABORT_PENDING)) {
 						cancelUpstream();
 						return;
@@ -240,9 +263,13 @@ final class InFlight {
 
 		@Override
 		public void cancel() {
-			this.state = DONE;
+			int previous = STATE.getAndSet(this, DONE);
 			this.registry.remove(this);
-			cancelUpstream();
+			if (!(this.mono && (previous == VALUE_DELIVERED || previous == EMITTING))) {
+				// A Mono's subscriber that cancels once it has the value (block() does) only says
+				// it wants nothing more: the call succeeded, and is not reported as cancelled.
+				cancelUpstream();
+			}
 		}
 
 	}
