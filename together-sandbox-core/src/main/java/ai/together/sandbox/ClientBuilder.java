@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import ai.together.sandbox.errors.HttpException;
@@ -66,6 +67,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	private RetryConfig retry = RetryConfig.defaults();
 
 	private WebClient.@Nullable Builder webClientBuilder;
+
+	private @Nullable Supplier<WebClient.@Nullable Builder> lazyWebClientBuilder;
 
 	private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
 
@@ -142,6 +145,21 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	 */
 	public B webClientBuilder(WebClient.Builder webClientBuilder) {
 		this.webClientBuilder = Args.notNull(webClientBuilder, "webClientBuilder");
+		this.lazyWebClientBuilder = null;
+		return self();
+	}
+
+	/**
+	 * Like {@link #webClientBuilder(WebClient.Builder)}, with the builder obtained only when the
+	 * client makes its first call (for example from a Spring {@code ObjectProvider}, so that an
+	 * application's startup creates no HTTP client). The supplier is called once; when it returns
+	 * {@code null}, the client uses its own connection pool, as without a builder.
+	 * @param webClientBuilder supplies the builder, or {@code null}
+	 * @return this builder
+	 */
+	public B lazyWebClientBuilder(Supplier<WebClient.@Nullable Builder> webClientBuilder) {
+		this.lazyWebClientBuilder = Args.notNull(webClientBuilder, "webClientBuilder");
+		this.webClientBuilder = null;
 		return self();
 	}
 
@@ -279,27 +297,30 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		RetryEngine engine = (this.retrySleeper != null && this.retryRandom != null)
 				? new RetryEngine(this.retry, this.retrySleeper, this.retryRandom, this.retryListeners)
 				: new RetryEngine(this.retry).withListeners(this.retryListeners);
-		WebClient.Builder builder;
-		AutoCloseable owned = null;
+		HttpTransport transport;
 		if (this.webClientBuilder != null) {
-			builder = this.webClientBuilder.clone();
+			// Cloned now (later changes to the application's builder do not apply), built on first use.
+			WebClient.Builder builder = this.webClientBuilder.clone();
+			transport = new HttpTransport(builder::build, false, engine, this.responseTimeout, null,
+					this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
+		}
+		else if (this.lazyWebClientBuilder != null) {
+			Supplier<WebClient.@Nullable Builder> supplier = this.lazyWebClientBuilder;
+			OwnPool pool = new OwnPool(this.maxConnections, this.connectTimeout);
+			Supplier<WebClient> webClient = () -> {
+				WebClient.Builder builder = supplier.get();
+				return (builder != null) ? builder.clone().build() : pool.webClient();
+			};
+			transport = new HttpTransport(webClient, false, engine, this.responseTimeout, pool,
+					this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
 		}
 		else {
-			ConnectionProvider pool = ConnectionProvider.builder("together-sandbox")
-				.maxConnections(this.maxConnections)
-				.pendingAcquireMaxCount(-1)
-				// Waiting for a free connection is part of getting one: bounded like a connect,
-				// rather than by Reactor Netty's own 45 s.
-				.pendingAcquireTimeout(this.connectTimeout)
-				.maxIdleTime(Duration.ofSeconds(30))
-				.build();
-			HttpClient http = HttpClient.create(pool)
-				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis()));
-			builder = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http));
-			owned = pool::dispose;
+			// The pool, the Netty client and the WebClient are made on the first call: building a
+			// client (an application's startup) loads and starts none of them.
+			OwnPool pool = new OwnPool(this.maxConnections, this.connectTimeout);
+			transport = new HttpTransport(pool::webClient, true, engine, this.responseTimeout, pool,
+					this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
 		}
-		HttpTransport transport = new HttpTransport(builder.build(), engine, this.responseTimeout, owned,
-				this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
 		return new ClientContext(key, origin, transport, this.lifecycleTimeout, this.dockerExecutable);
 	}
 
@@ -358,6 +379,53 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	private static String shown(String url) {
 		// An exception message (and so a log line) must not carry a megabyte of bad input.
 		return (url.length() > 200) ? url.substring(0, 200) + "… (" + url.length() + " characters)" : url;
+	}
+
+	/**
+	 * The client's own connection pool and the {@code WebClient} over it, created on first use;
+	 * closing releases the pool when it was created.
+	 */
+	private static final class OwnPool implements AutoCloseable {
+
+		private final int maxConnections;
+
+		private final Duration connectTimeout;
+
+		private @Nullable ConnectionProvider pool;
+
+		private boolean closed;
+
+		OwnPool(int maxConnections, Duration connectTimeout) {
+			this.maxConnections = maxConnections;
+			this.connectTimeout = connectTimeout;
+		}
+
+		synchronized WebClient webClient() {
+			if (this.closed) {
+				throw new IllegalStateException("The client is closed");
+			}
+			ConnectionProvider provider = ConnectionProvider.builder("together-sandbox")
+				.maxConnections(this.maxConnections)
+				.pendingAcquireMaxCount(-1)
+				// Waiting for a free connection is part of getting one: bounded like a connect,
+				// rather than by Reactor Netty's own 45 s.
+				.pendingAcquireTimeout(this.connectTimeout)
+				.maxIdleTime(Duration.ofSeconds(30))
+				.build();
+			this.pool = provider;
+			HttpClient http = HttpClient.create(provider)
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis()));
+			return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+		}
+
+		@Override
+		public synchronized void close() {
+			this.closed = true;
+			if (this.pool != null) {
+				this.pool.dispose();
+			}
+		}
+
 	}
 
 }

@@ -18,8 +18,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * override them: the connection details (API key and base URL), the
  * {@code together.sandbox.*} timeouts, the {@link RetryConfig} bean, the
  * {@link ObservationRegistry} and observation convention, and a fresh Boot
- * {@code WebClient.Builder} (whose codecs, SSL bundles and {@code http.client.requests} metrics
- * then apply; without one the client keeps its own pool, where the connect timeout applies).
+ * {@code WebClient.Builder}, taken when the client makes its first call (whose codecs, SSL bundles
+ * and {@code http.client.requests} metrics then apply; without one the client keeps its own pool,
+ * where the connect timeout applies).
  *
  * @author together-sandbox-java
  */
@@ -76,8 +77,10 @@ final class PropertiesTogetherSandboxBuilderCustomizer implements TogetherSandbo
 			.streamIdleTimeout(this.properties.getStreamIdleTimeout())
 			.retry(this.retryConfig)
 			.observationRegistry(this.observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
-		// A prototype: each client builder gets its own, and the client clones it again.
-		this.webClientBuilder.ifAvailable(builder::webClientBuilder);
+		// Taken on the client's first call, not at startup: a prototype, so each client gets its
+		// own (and clones it again); without one the client keeps its own pool.
+		ObjectProvider<WebClient.Builder> webClientBuilder = this.webClientBuilder;
+		builder.lazyWebClientBuilder(webClientBuilder::getIfAvailable);
 		this.observationConvention.ifAvailable(builder::observationConvention);
 	}
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.together.sandbox.ClientBuilder;
 import ai.together.sandbox.ReactiveTogetherSandbox;
@@ -305,6 +306,22 @@ class TogetherSandboxAutoConfigurationTests {
 	}
 
 	@Test
+	void takesTheApplicationWebClientBuilderOnTheFirstCallNotAtStartup() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class))
+			.withPropertyValues("together.sandbox.base-url=http://127.0.0.1:" + server.getPort())
+			.withUserConfiguration(CountingWebClientCustomizerConfiguration.class)
+			.run((context) -> {
+				AtomicInteger built = context.getBean("webClientBuilderCount", AtomicInteger.class);
+				TogetherSandbox client = context.getBean(TogetherSandbox.class);
+				assertThat(built).as("WebClient.Builder instances made at startup").hasValue(0);
+				server.stubFor(get("/api/v1/sandboxes").willReturn(okJson("[]")));
+				client.sandboxes().list();
+				client.sandboxes().list();
+				assertThat(built).as("WebClient.Builder instances after two calls").hasValue(1);
+			});
+	}
+
+	@Test
 	void adaptsANamedSpringRetryPolicy() {
 		this.contextRunner.withUserConfiguration(RetryPolicyConfiguration.class).run((context) -> {
 			RetryConfig retry = context.getBean(ReactiveTogetherSandbox.class).retryConfig();
@@ -520,6 +537,22 @@ class TogetherSandboxAutoConfigurationTests {
 		@Bean
 		WebClientCustomizer headerCustomizer() {
 			return (builder) -> builder.defaultHeader("X-Application", "customized");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CountingWebClientCustomizerConfiguration {
+
+		@Bean
+		AtomicInteger webClientBuilderCount() {
+			return new AtomicInteger();
+		}
+
+		@Bean
+		WebClientCustomizer countingCustomizer(AtomicInteger webClientBuilderCount) {
+			// Boot applies every customizer to each WebClient.Builder it makes.
+			return (builder) -> webClientBuilderCount.incrementAndGet();
 		}
 
 	}

@@ -70,7 +70,7 @@ public final class AgentStreams implements AutoCloseable {
 				.withHeader(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE);
 			HttpTransport transport = this.agent.transport();
 			return SseDecoder.decode(transport.stream(call, transport.streamIdleTimeout()))
-				.map((event) -> this.<T>parse(operation, context, event.data(), type))
+				.map((event) -> this.<T>parse(operation, context, event, type))
 				// A malformed event may quote anything, a credential too (as may its parser's exception).
 				.onErrorMap((error) -> transport.redactor().redact(error));
 		});
@@ -110,20 +110,31 @@ public final class AgentStreams implements AutoCloseable {
 		this.closed.tryEmitValue(Boolean.TRUE);
 	}
 
-	private <T> T parse(String operation, @Nullable String context, String data, JavaType type) {
+	private <T> T parse(String operation, @Nullable String context, SseDecoder.Event event, JavaType type) {
 		T value;
 		try {
-			value = Json.mapper().readValue(data, type);
+			// Parsed from the bytes as received: no string of the event is ever made.
+			value = Json.mapper().readValue(event.dataBytes(), type);
 		}
 		catch (JacksonException ex) {
-			throw new TogetherSandboxException(operation + ErrorMapper.suffix(context)
-					+ ": received a malformed event, the stream was closed: " + Json.describe(ex), ex);
+			// Invalid UTF-8 fails the byte parser; as text it is U+FFFD, as every SSE reader sees it.
+			value = parseText(operation, context, event.data(), type);
 		}
 		if (value == null) {
 			throw new TogetherSandboxException(operation + ErrorMapper.suffix(context)
 					+ ": received a malformed event, the stream was closed: the event's data is JSON null");
 		}
 		return value;
+	}
+
+	private static <T> T parseText(String operation, @Nullable String context, String data, JavaType type) {
+		try {
+			return Json.mapper().readValue(data, type);
+		}
+		catch (JacksonException ex) {
+			throw new TogetherSandboxException(operation + ErrorMapper.suffix(context)
+					+ ": received a malformed event, the stream was closed: " + Json.describe(ex), ex);
+		}
 	}
 
 }

@@ -7,9 +7,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.TogetherSandboxException;
@@ -20,15 +21,18 @@ import ai.together.sandbox.observation.TogetherSandboxClientObservationConventio
 import ai.together.sandbox.observation.TogetherSandboxObservationDocumentation;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.netty.channel.ChannelOperations;
+import reactor.netty.http.client.HttpClientRequest;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -38,6 +42,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * retry engine, a response timeout and the error mapper, and opens streams (no retry, no response
  * timeout, optionally an idle timeout). Both APIs (management and every sandbox's agent) share it,
  * and so its connection pool. {@link #close()} ends every call and stream still in flight.
+ * <p>
+ * The {@code WebClient} is created on first use, not with the transport. On Reactor Netty, no
+ * timeout schedules a Reactor timer: the response timeout of a call is a task on its connection's
+ * event loop (started when the request is sent, cancelled when the response has been read; when
+ * it fires it closes the connection), and the idle timeout of a stream is Reactor Netty's
+ * per-request response timeout (a read timeout on the connection, reset by every byte). On
+ * another connector both are Reactor timers.
  * <p>
  * With an {@link ObservationRegistry}, each {@code call(...)} is observed as one
  * {@code together.sandbox.client.requests} observation spanning all its attempts and the waits
@@ -72,7 +83,8 @@ public final class HttpTransport implements AutoCloseable {
 	 */
 	private static final String OBSERVATION_KEY = "micrometer.observation";
 
-	private final WebClient webClient;
+	/** What this transport shares with those derived from it: the WebClient and the calls in flight. */
+	private final Shared shared;
 
 	private final RetryEngine retryEngine;
 
@@ -93,9 +105,6 @@ public final class HttpTransport implements AutoCloseable {
 
 	/** The transport this one was derived from (its closing closes this one), or {@code null}. */
 	private final @Nullable HttpTransport parent;
-
-	/** Emits once, on close: every call and stream in flight races against it. */
-	private final Sinks.One<Boolean> closed = Sinks.one();
 
 	private volatile boolean isClosed;
 
@@ -146,18 +155,47 @@ public final class HttpTransport implements AutoCloseable {
 			@Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
 			@Nullable TogetherSandboxClientObservationConvention observationConvention,
 			@Nullable Duration streamIdleTimeout) {
-		this(webClient, retryEngine, responseTimeout, ownedResources, observationRegistry, observationConvention,
+		this(new Shared(singleton(Objects.requireNonNull(webClient, "webClient")), null), retryEngine, responseTimeout,
+				ownedResources, observationRegistry, observationConvention, streamIdleTimeout, Map.of(), null,
+				new Redactor());
+	}
+
+	/**
+	 * Creates a transport whose {@code WebClient} is created on first use.
+	 * @param webClient creates the client to send requests with, once, on the first call
+	 * @param reactorNetty {@code true} when that client's connector is known to be Reactor Netty
+	 * (then even the first call has no timer of its own), {@code false} when it is not known
+	 * @param retryEngine the retry engine
+	 * @param responseTimeout the default response timeout of non-streaming calls
+	 * @param ownedResources resources released by {@link #close()}, or {@code null}; closed also
+	 * when the client was never created
+	 * @param observationRegistry where calls are observed ({@link ObservationRegistry#NOOP} for
+	 * nowhere)
+	 * @param observationConvention a convention replacing the default one, or {@code null}
+	 * @param streamIdleTimeout the idle timeout that {@link #streamIdleTimeout()} reports for the
+	 * streams of sandbox agents, or {@code null} for none
+	 */
+	public HttpTransport(Supplier<WebClient> webClient, boolean reactorNetty, RetryEngine retryEngine,
+			Duration responseTimeout, @Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
+			@Nullable TogetherSandboxClientObservationConvention observationConvention,
+			@Nullable Duration streamIdleTimeout) {
+		this(new Shared(Objects.requireNonNull(webClient, "webClient"), reactorNetty ? Boolean.TRUE : null),
+				retryEngine, responseTimeout, ownedResources, observationRegistry, observationConvention,
 				streamIdleTimeout, Map.of(), null, new Redactor());
 	}
 
-	private HttpTransport(WebClient webClient, RetryEngine retryEngine, Duration responseTimeout,
+	private static Supplier<WebClient> singleton(WebClient webClient) {
+		return () -> webClient;
+	}
+
+	private HttpTransport(Shared shared, RetryEngine retryEngine, Duration responseTimeout,
 			@Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
 			@Nullable TogetherSandboxClientObservationConvention observationConvention,
 			@Nullable Duration streamIdleTimeout, Map<String, String> headers, @Nullable HttpTransport parent,
 			Redactor redactor) {
 		this.redactor = redactor;
 		this.streamIdleTimeout = streamIdleTimeout;
-		this.webClient = Objects.requireNonNull(webClient, "webClient");
+		this.shared = shared;
 		this.retryEngine = Objects.requireNonNull(retryEngine, "retryEngine");
 		this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
 		this.ownedResources = ownedResources;
@@ -178,7 +216,7 @@ public final class HttpTransport implements AutoCloseable {
 	 * @return the derived transport
 	 */
 	public HttpTransport derive(RetryEngine retryEngine, Duration responseTimeout, Map<String, String> headers) {
-		return new HttpTransport(this.webClient, retryEngine, responseTimeout, null, this.observationRegistry,
+		return new HttpTransport(this.shared, retryEngine, responseTimeout, null, this.observationRegistry,
 				this.observationConvention, this.streamIdleTimeout, headers, this, this.redactor);
 	}
 
@@ -204,12 +242,6 @@ public final class HttpTransport implements AutoCloseable {
 	 */
 	public boolean isClosed() {
 		return this.isClosed || (this.parent != null && this.parent.isClosed());
-	}
-
-	/** Emits when this transport, or the one it was derived from, is closed. */
-	private Mono<Boolean> closedSignal() {
-		return (this.parent != null) ? Mono.firstWithSignal(this.closed.asMono(), this.parent.closedSignal())
-				: this.closed.asMono();
 	}
 
 	/**
@@ -347,16 +379,44 @@ public final class HttpTransport implements AutoCloseable {
 
 	private <T> Mono<T> exchange(ApiCall call, ResponseDecoder<T> decoder) {
 		Duration timeout = (call.timeout() != null) ? call.timeout() : this.responseTimeout;
+		Boolean nativeTimeouts = this.shared.nativeTimeouts;
+		Deadline deadline = new Deadline(timeout);
+		Mono<T> exchange = request(call, null)
+			.httpRequest((request) -> this.shared.startDeadline(request, deadline))
+			.exchangeToMono((response) -> readResponse(call, response, decoder))
+			.doFinally((signal) -> deadline.cancel());
+		if (!Boolean.TRUE.equals(nativeTimeouts)) {
+			// Not (yet) known to run on Reactor Netty: a Reactor timer instead, or as well.
+			exchange = exchange.timeout(timeout, Mono.error(() -> responseTimeoutFailure(call, timeout)));
+		}
+		return exchange.onErrorMap((error) -> deadline.expired, (error) -> responseTimeoutFailure(call, timeout))
+			.onErrorMap(HttpTransport::isTransportFailure,
+					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
+			.onErrorMap((error) -> this.redactor.redact(error));
+	}
+
+	private static TimeoutException responseTimeoutFailure(ApiCall call, Duration timeout) {
 		// Named after the builder setting, with its value: a timeout set in the wrong unit
 		// (30 ms for 30 s) shows at once.
 		String setting = (call.timeout() == null) ? "responseTimeout"
 				: (call.timeoutSetting() != null) ? call.timeoutSetting() : "the call's own timeout";
-		return request(call).exchangeToMono((response) -> readResponse(call, response, decoder))
-			.timeout(timeout, Mono.error(() -> new TimeoutException(
-					"no response within " + shownDuration(timeout) + " (" + setting + ")")))
-			.onErrorMap(HttpTransport::isTransportFailure,
-					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
-			.onErrorMap((error) -> this.redactor.redact(error));
+		return new TimeoutException("no response within " + shownDuration(timeout) + " (" + setting + ")");
+	}
+
+	/**
+	 * Whether an error is Reactor Netty's response timeout (the read timeout the transport sets
+	 * on each request), possibly wrapped by the {@code WebClient}.
+	 */
+	private static boolean isReadTimeout(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ReadTimeoutException) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	private static String shownDuration(Duration duration) {
@@ -387,24 +447,35 @@ public final class HttpTransport implements AutoCloseable {
 	 * @return the body as it arrives
 	 */
 	public Flux<DataBuffer> stream(ApiCall call, @Nullable Duration idleTimeout) {
-		Flux<DataBuffer> body = request(call).exchangeToFlux((response) -> {
+		Boolean nativeTimeouts = this.shared.nativeTimeouts;
+		Flux<DataBuffer> body = Flux.defer(() -> request(call, idleTimeout).exchangeToFlux((response) -> {
 			if (response.statusCode().is2xxSuccessful()) {
 				return response.body(BodyExtractors.toDataBuffers());
 			}
 			return readBytes(response).flatMapMany((bytes) -> Flux.error(ErrorMapper.errorResponse(call.operation(),
 					call.context(), response.statusCode().value(), response.headers().asHttpHeaders(), bytes)));
-		})
+		}));
+		if (idleTimeout != null) {
+			// A half-open connection (or a stalled proxy) delivers nothing, ever: without this a
+			// stream would wait forever. On Reactor Netty the per-request response timeout is
+			// exactly this idle timeout (a read timeout, reset by every byte, that closes the
+			// connection), with no timer per chunk; elsewhere a Reactor timer, re-armed per chunk,
+			// cancels the exchange, which closes the connection.
+			if (!Boolean.TRUE.equals(nativeTimeouts)) {
+				body = body.timeout(idleTimeout, Flux.error(() -> streamIdleFailure(idleTimeout)));
+			}
+			body = body.onErrorMap(HttpTransport::isReadTimeout, (error) -> streamIdleFailure(idleTimeout));
+		}
+		body = body
 			.onErrorMap(HttpTransport::isTransportFailure,
 					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
 			.onErrorMap((error) -> this.redactor.redact(error));
-		if (idleTimeout != null) {
-			// A half-open connection (or a stalled proxy) delivers nothing, ever: without this a
-			// stream would wait forever. Timing out cancels the exchange, which closes the connection.
-			body = body.timeout(idleTimeout, Flux.error(() -> ErrorMapper.transportFailure(call.operation(),
-					call.context(), new TimeoutException("no data received for " + idleTimeout.toMillis()
-							+ "ms (stream idle timeout); the stream was closed"))));
-		}
 		return untilClosed(call, body);
+	}
+
+	private static TimeoutException streamIdleFailure(Duration idleTimeout) {
+		return new TimeoutException(
+				"no data received for " + idleTimeout.toMillis() + "ms (stream idle timeout); the stream was closed");
 	}
 
 	/**
@@ -418,8 +489,7 @@ public final class HttpTransport implements AutoCloseable {
 			}
 			// Without this, closing the client would leave calls in flight until their response
 			// timeout, and calls made after close would wait for a pool that no longer serves.
-			return Mono.firstWithSignal(work,
-					closedSignal().then(Mono.error(() -> closedFailure(call, "was closed"))));
+			return this.shared.inFlight.guard(work, this::isClosed, () -> closedFailure(call, "was closed"));
 		});
 	}
 
@@ -428,13 +498,10 @@ public final class HttpTransport implements AutoCloseable {
 			if (isClosed()) {
 				return Flux.error(closedFailure(call, "is closed"));
 			}
-			AtomicBoolean interrupted = new AtomicBoolean();
 			// A stream ends with an error rather than quietly: its consumer must not take a stream
 			// cut short by close() for one the server completed (an exec output stream would
 			// otherwise try to reconnect).
-			return work.takeUntilOther(closedSignal().doOnNext((value) -> interrupted.set(true)))
-				.concatWith(Mono.defer(() -> interrupted.get() ? Mono.error(closedFailure(call, "was closed"))
-						: Mono.empty()));
+			return this.shared.inFlight.guard(work, this::isClosed, () -> closedFailure(call, "was closed"));
 		});
 	}
 
@@ -443,9 +510,10 @@ public final class HttpTransport implements AutoCloseable {
 				call.operation() + ErrorMapper.suffix(call.context()) + ": the client " + state);
 	}
 
-	private WebClient.RequestHeadersSpec<?> request(ApiCall call) {
+	private WebClient.RequestHeadersSpec<?> request(ApiCall call, @Nullable Duration timeout) {
 		this.redactor.learn(call.bearerToken());
-		WebClient.RequestBodySpec spec = this.webClient.method(call.method())
+		WebClient.RequestBodySpec spec = this.shared.webClient()
+			.method(call.method())
 			.uri(call.uri())
 			.headers((headers) -> {
 				// The call's own headers (Accept of a stream) win over the client's extra ones.
@@ -453,6 +521,9 @@ public final class HttpTransport implements AutoCloseable {
 				call.headers().forEach(headers::set);
 				headers.setBearerAuth(call.bearerToken());
 			});
+		if (timeout != null) {
+			spec = spec.httpRequest((request) -> this.shared.applyTimeout(request, timeout));
+		}
 		byte[] body = call.body();
 		if (body == null) {
 			return spec;
@@ -510,7 +581,7 @@ public final class HttpTransport implements AutoCloseable {
 	@Override
 	public void close() {
 		this.isClosed = true;
-		this.closed.tryEmitValue(Boolean.TRUE);
+		this.shared.inFlight.abortClosed();
 		if (this.ownedResources != null) {
 			try {
 				this.ownedResources.close();
@@ -519,6 +590,132 @@ public final class HttpTransport implements AutoCloseable {
 				throw new IllegalStateException("Failed to release HTTP resources", ex);
 			}
 		}
+	}
+
+	/** Number of calls and streams in flight through this transport's family (for tests). */
+	int inFlightCount() {
+		return this.shared.inFlight.size();
+	}
+
+	/**
+	 * The response timeout of one attempt on Reactor Netty: a task on the event loop of the
+	 * attempt's connection, which closes the connection when the response has not been read in
+	 * time. The exchange then fails (the connection closed under it) and {@link #expired} says why.
+	 */
+	private static final class Deadline implements Runnable {
+
+		private final long nanos;
+
+		private @Nullable ChannelOperations<?, ?> operations;
+
+		private volatile io.netty.util.concurrent.@Nullable ScheduledFuture<?> task;
+
+		private volatile boolean cancelled;
+
+		volatile boolean expired;
+
+		Deadline(Duration timeout) {
+			this.nanos = timeout.toNanos();
+		}
+
+		/** Called on the connection's event loop as the request is sent. */
+		void start(ChannelOperations<?, ?> operations) {
+			this.operations = operations;
+			if (!this.cancelled) {
+				this.task = operations.channel().eventLoop().schedule(this, this.nanos, TimeUnit.NANOSECONDS);
+				if (this.cancelled) {
+					cancel();
+				}
+			}
+		}
+
+		@Override
+		public void run() {
+			ChannelOperations<?, ?> current = this.operations;
+			// Runs on the event loop, as does the binding of the connection to a request: a
+			// connection that serves another request already is never closed here. (One idle in
+			// the pool may be, if the response was read but not yet seen by cancel(): the pool
+			// then discards it.)
+			if (this.cancelled || current == null || ChannelOperations.get(current.channel()) != current) {
+				return;
+			}
+			this.expired = true;
+			current.channel().close();
+		}
+
+		void cancel() {
+			this.cancelled = true;
+			io.netty.util.concurrent.ScheduledFuture<?> scheduled = this.task;
+			if (scheduled != null) {
+				scheduled.cancel(false);
+			}
+		}
+
+	}
+
+	/**
+	 * Shared by a transport and those derived from it: the {@code WebClient}, created once on
+	 * first use, what its connector is, and the calls in flight.
+	 */
+	private static final class Shared {
+
+		private final Supplier<WebClient> factory;
+
+		private volatile @Nullable WebClient webClient;
+
+		/**
+		 * {@code TRUE} once the connector is known to be Reactor Netty (its per-request response
+		 * timeout is then the only timer), {@code FALSE} once known not to be, {@code null} before.
+		 */
+		volatile @Nullable Boolean nativeTimeouts;
+
+		final InFlight inFlight = new InFlight();
+
+		Shared(Supplier<WebClient> factory, @Nullable Boolean nativeTimeouts) {
+			this.factory = factory;
+			this.nativeTimeouts = nativeTimeouts;
+		}
+
+		WebClient webClient() {
+			WebClient client = this.webClient;
+			if (client == null) {
+				synchronized (this) {
+					client = this.webClient;
+					if (client == null) {
+						client = Objects.requireNonNull(this.factory.get(), "webClient");
+						this.webClient = client;
+					}
+				}
+			}
+			return client;
+		}
+
+		void applyTimeout(ClientHttpRequest request, Duration timeout) {
+			if (request.getNativeRequest() instanceof HttpClientRequest reactorRequest) {
+				reactorRequest.responseTimeout(timeout);
+				learn(true);
+			}
+			else {
+				learn(false);
+			}
+		}
+
+		void startDeadline(ClientHttpRequest request, Deadline deadline) {
+			if (request.getNativeRequest() instanceof ChannelOperations<?, ?> operations) {
+				deadline.start(operations);
+				learn(true);
+			}
+			else {
+				learn(false);
+			}
+		}
+
+		private void learn(boolean reactorNetty) {
+			if (this.nativeTimeouts == null) {
+				this.nativeTimeouts = reactorNetty;
+			}
+		}
+
 	}
 
 }

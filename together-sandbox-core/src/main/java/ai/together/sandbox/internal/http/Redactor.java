@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.HttpException.FieldError;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.RedactedException;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.sandboxes.SandboxInfo;

@@ -1,9 +1,11 @@
 package ai.together.sandbox.internal.sse;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
 import org.jspecify.annotations.Nullable;
@@ -36,28 +38,103 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  * stream then simply ends: an exec output stream resumes from the last event delivered, any
  * other stream completes as when the server ends it between two events.</li>
  * </ul>
- * Each event may hold at most {@value #MAX_EVENT_SIZE} characters; a larger one fails the stream
+ * Each event may hold at most {@value #MAX_EVENT_SIZE} bytes; a larger one fails the stream
  * rather than buffering without limit.
+ * <p>
+ * The decoder works on the bytes of each chunk where they are (no copy of the chunk, no string
+ * per line): only the data of an event is copied, once, into the event's own byte array, which
+ * JSON readers parse directly ({@link Event#dataBytes()}); a line split across two chunks is the
+ * only one copied on its way.
  */
 public final class SseDecoder {
 
-	/** Largest event (data plus one line being read) accepted, in characters or bytes. */
+	/** Largest event (data plus one line being read) accepted, in bytes. */
 	public static final int MAX_EVENT_SIZE = 16 * 1024 * 1024;
 
-	private static final char BYTE_ORDER_MARK = '\uFEFF';
+	private static final int SHRINK_ABOVE = 64 * 1024;
 
 	/**
 	 * One server-sent event.
-	 *
-	 * @param event the {@code event} field, or {@code null} when the event had none
-	 * @param id the last {@code id} field seen on the stream so far, or {@code null}
-	 * @param data the {@code data} lines joined with {@code \n} (never empty)
 	 */
-	public record Event(@Nullable String event, @Nullable String id, String data) {
+	public static final class Event {
+
+		private final @Nullable String event;
+
+		private final @Nullable String id;
+
+		private final byte[] data;
+
+		/**
+		 * Creates an event.
+		 * @param event the {@code event} field, or {@code null} when the event had none
+		 * @param id the last {@code id} field seen on the stream so far, or {@code null}
+		 * @param data the {@code data} lines joined with {@code \n}
+		 */
+		public Event(@Nullable String event, @Nullable String id, String data) {
+			this(event, id, data.getBytes(StandardCharsets.UTF_8));
+		}
+
+		Event(@Nullable String event, @Nullable String id, byte[] data) {
+			this.event = event;
+			this.id = id;
+			this.data = data;
+		}
+
+		/**
+		 * Returns the {@code event} field.
+		 * @return the field, or {@code null} when the event had none
+		 */
+		public @Nullable String event() {
+			return this.event;
+		}
+
+		/**
+		 * Returns the last {@code id} field seen on the stream so far.
+		 * @return the id, or {@code null}
+		 */
+		public @Nullable String id() {
+			return this.id;
+		}
+
+		/**
+		 * Returns the data: the {@code data} lines joined with {@code \n} (never empty), decoded
+		 * from UTF-8 (invalid UTF-8 becomes U+FFFD).
+		 * @return the data
+		 */
+		public String data() {
+			return new String(this.data, StandardCharsets.UTF_8);
+		}
+
+		/**
+		 * Returns the data as the UTF-8 bytes the server sent. The array belongs to this event and
+		 * is not copied: read it, never modify it.
+		 * @return the bytes
+		 */
+		public byte[] dataBytes() {
+			return this.data;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return (other instanceof Event that) && Objects.equals(this.event, that.event)
+					&& Objects.equals(this.id, that.id) && Arrays.equals(this.data, that.data);
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(this.event, this.id, Arrays.hashCode(this.data));
+		}
+
+		@Override
+		public String toString() {
+			return "Event[event=" + this.event + ", id=" + this.id + ", data=" + data() + "]";
+		}
+
 	}
 
 	private final int maxEventSize;
 
+	/** The start of a line that the previous chunk ended in the middle of. */
 	private byte[] line = new byte[256];
 
 	private int lineLength;
@@ -66,7 +143,10 @@ public final class SseDecoder {
 
 	private boolean firstLine = true;
 
-	private final StringBuilder data = new StringBuilder();
+	/** The data lines of the event being read, each followed by {@code \n}. */
+	private byte[] data = new byte[256];
+
+	private int dataLength;
 
 	private boolean hasData;
 
@@ -111,23 +191,23 @@ public final class SseDecoder {
 	 * @return the events completed by it
 	 */
 	List<Event> feed(DataBuffer buffer) {
-		byte[] bytes;
-		try {
-			bytes = new byte[buffer.readableByteCount()];
-			buffer.read(bytes);
+		List<Event> events = new ArrayList<>(2);
+		try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
+			while (views.hasNext()) {
+				feed(views.next(), events);
+			}
 		}
 		finally {
 			DataBufferUtils.release(buffer);
 		}
-		return feed(bytes, 0, bytes.length);
+		return events;
 	}
 
-	List<Event> feed(byte[] bytes, int offset, int length) {
-		List<Event> events = new ArrayList<>(2);
-		int end = offset + length;
-		int start = offset;
-		for (int i = offset; i < end; i++) {
-			byte b = bytes[i];
+	private void feed(ByteBuffer bytes, List<Event> events) {
+		int end = bytes.limit();
+		int start = bytes.position();
+		for (int i = start; i < end; i++) {
+			byte b = bytes.get(i);
 			if (b != '\n' && b != '\r') {
 				continue;
 			}
@@ -137,99 +217,126 @@ public final class SseDecoder {
 				start = i + 1;
 				continue;
 			}
-			append(bytes, start, i - start);
-			endLine(events);
+			if (this.lineLength == 0) {
+				// The whole line is in this chunk: read it where it is.
+				processLine(bytes, start, i, events);
+			}
+			else {
+				carry(bytes, start, i - start);
+				processCarriedLine(events);
+			}
 			this.afterCarriageReturn = (b == '\r');
 			start = i + 1;
 		}
 		if (start < end) {
-			append(bytes, start, end - start);
+			carry(bytes, start, end - start);
 			this.afterCarriageReturn = false;
 		}
-		return events;
 	}
 
-	private void append(byte[] bytes, int offset, int length) {
+	private void carry(ByteBuffer bytes, int offset, int length) {
 		if (length == 0) {
 			return;
 		}
 		int needed = this.lineLength + length;
-		if (needed + this.data.length() > this.maxEventSize) {
+		if ((long) needed + this.dataLength > this.maxEventSize) {
 			throw tooLarge();
 		}
 		if (needed > this.line.length) {
 			this.line = Arrays.copyOf(this.line, Math.max(needed, this.line.length * 2));
 		}
-		System.arraycopy(bytes, offset, this.line, this.lineLength, length);
+		bytes.get(offset, this.line, this.lineLength, length);
 		this.lineLength = needed;
 	}
 
-	private void endLine(List<Event> events) {
-		// Decoding whole lines (not chunks) keeps a multi-byte character split across chunks intact.
-		String text = new String(this.line, 0, this.lineLength, StandardCharsets.UTF_8);
+	private void processCarriedLine(List<Event> events) {
+		int length = this.lineLength;
 		this.lineLength = 0;
-		if (this.line.length > 64 * 1024) {
+		processLine(ByteBuffer.wrap(this.line, 0, length), 0, length, events);
+		if (this.line.length > SHRINK_ABOVE) {
 			// Do not keep a huge buffer alive after one large event.
 			this.line = new byte[256];
 		}
-		if (this.firstLine) {
-			this.firstLine = false;
-			if (!text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK) {
-				text = text.substring(1);
-			}
-		}
-		processLine(text, events);
 	}
 
-	private void processLine(String text, List<Event> events) {
-		if (text.isEmpty()) {
+	/** Interprets the line {@code [from, to)} of {@code bytes} (without its line end). */
+	private void processLine(ByteBuffer bytes, int from, int to, List<Event> events) {
+		int start = from;
+		if (this.firstLine) {
+			this.firstLine = false;
+			if (to - start >= 3 && bytes.get(start) == (byte) 0xEF && bytes.get(start + 1) == (byte) 0xBB
+					&& bytes.get(start + 2) == (byte) 0xBF) {
+				// The byte-order mark, U+FEFF in UTF-8.
+				start += 3;
+			}
+		}
+		if (start == to) {
 			dispatch(events);
 			return;
 		}
-		if (text.charAt(0) == ':') {
+		if (bytes.get(start) == ':') {
 			return;
 		}
-		int colon = text.indexOf(':');
-		String field = (colon >= 0) ? text.substring(0, colon) : text;
-		String value = "";
-		if (colon >= 0) {
-			int valueStart = colon + 1;
-			if (valueStart < text.length() && text.charAt(valueStart) == ' ') {
+		int colon = start;
+		while (colon < to && bytes.get(colon) != ':') {
+			colon++;
+		}
+		int valueStart = to;
+		if (colon < to) {
+			valueStart = colon + 1;
+			if (valueStart < to && bytes.get(valueStart) == ' ') {
 				valueStart++;
 			}
-			value = text.substring(valueStart);
 		}
-		switch (field) {
-			case "data" -> {
-				if (this.data.length() + value.length() + 1 > this.maxEventSize) {
-					throw tooLarge();
-				}
-				this.data.append(value).append('\n');
-				this.hasData = true;
-			}
-			case "event" -> this.eventType = value;
-			case "id" -> {
-				// The specification ignores ids containing NUL.
-				if (value.indexOf('\0') < 0) {
-					this.lastId = value;
-				}
-			}
-			default -> {
-				// "retry" and unknown fields carry nothing the agent API uses.
+		int fieldLength = colon - start;
+		if (fieldLength == 4 && is(bytes, start, 'd', 'a', 't', 'a')) {
+			appendData(bytes, valueStart, to - valueStart);
+		}
+		else if (fieldLength == 5 && is(bytes, start, 'e', 'v', 'e', 'n') && bytes.get(start + 4) == 't') {
+			this.eventType = text(bytes, valueStart, to);
+		}
+		else if (fieldLength == 2 && bytes.get(start) == 'i' && bytes.get(start + 1) == 'd') {
+			String value = text(bytes, valueStart, to);
+			// The specification ignores ids containing NUL.
+			if (value.indexOf('\0') < 0) {
+				this.lastId = value;
 			}
 		}
+		// "retry" and unknown fields carry nothing the agent API uses.
+	}
+
+	private static boolean is(ByteBuffer bytes, int at, char a, char b, char c, char d) {
+		return bytes.get(at) == a && bytes.get(at + 1) == b && bytes.get(at + 2) == c && bytes.get(at + 3) == d;
+	}
+
+	private static String text(ByteBuffer bytes, int from, int to) {
+		byte[] copy = new byte[to - from];
+		bytes.get(from, copy);
+		return new String(copy, StandardCharsets.UTF_8);
+	}
+
+	private void appendData(ByteBuffer bytes, int from, int length) {
+		int needed = this.dataLength + length + 1;
+		if (needed > this.maxEventSize) {
+			throw tooLarge();
+		}
+		if (needed > this.data.length) {
+			this.data = Arrays.copyOf(this.data, Math.max(needed, this.data.length * 2));
+		}
+		bytes.get(from, this.data, this.dataLength, length);
+		this.data[needed - 1] = '\n';
+		this.dataLength = needed;
+		this.hasData = true;
 	}
 
 	private void dispatch(List<Event> events) {
-		if (this.hasData) {
-			this.data.setLength(this.data.length() - 1); // the last line's \n
-			if (!this.data.isEmpty()) {
-				events.add(new Event(this.eventType, this.lastId, this.data.toString()));
-			}
+		// Without the last line's \n; an event whose data is empty is skipped.
+		if (this.hasData && this.dataLength > 1) {
+			events.add(new Event(this.eventType, this.lastId, Arrays.copyOf(this.data, this.dataLength - 1)));
 		}
-		this.data.setLength(0);
-		if (this.data.capacity() > 64 * 1024) {
-			this.data.trimToSize();
+		this.dataLength = 0;
+		if (this.data.length > SHRINK_ABOVE) {
+			this.data = new byte[256];
 		}
 		this.hasData = false;
 		this.eventType = null;
@@ -237,7 +344,7 @@ public final class SseDecoder {
 
 	private TogetherSandboxException tooLarge() {
 		return new TogetherSandboxException(
-				"Server-sent event larger than " + this.maxEventSize + " characters; the stream was closed");
+				"Server-sent event larger than " + this.maxEventSize + " bytes; the stream was closed");
 	}
 
 }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.HttpException.FieldError;
+import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.RedactedException;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.internal.sse.SseDecoder.Event;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -121,7 +122,7 @@ class SseDecoderTest {
 				FACTORY.wrap("data: 0123456789\n\n".getBytes(StandardCharsets.UTF_8)));
 		StepVerifier.create(SseDecoder.decode(body, 20))
 			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(TogetherSandboxException.class)
-				.hasMessageContaining("larger than 20 characters"))
+				.hasMessageContaining("larger than 20 bytes"))
 			.verify();
 		// One endless line is caught too.
 		StepVerifier.create(SseDecoder.decode(Flux.<DataBuffer>just(FACTORY.wrap(new byte[100])), 20))
@@ -154,6 +155,40 @@ class SseDecoderTest {
 			.doOnRequest(requested::add);
 		StepVerifier.create(SseDecoder.decode(body), 0).thenRequest(1).expectNextCount(1).thenCancel().verify();
 		assertThat(requested.stream().mapToLong(Long::longValue).sum()).isLessThanOrEqualTo(4);
+	}
+
+	@Test
+	void decodesDirectAndCompositeNettyBuffersSplitAnywhere() {
+		String body = "\uFEFFevent: output\r\nid: 7\r\ndata: {\"output\":\"héllo 世界 🌍\"}\r\n\r\n"
+				+ ": keep-alive\ndata: a\rdata: b\r\r" + "data: last\n\n";
+		List<Event> expected = List.of(new Event("output", "7", "{\"output\":\"héllo 世界 🌍\"}"),
+				new Event(null, "7", "a\nb"), new Event(null, "7", "last"));
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		NettyDataBufferFactory netty = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT);
+		for (int split = 1; split < bytes.length - 1; split++) {
+			// Three direct buffers, the middle one a composite of two, each read from a non-zero index.
+			int second = split + (bytes.length - split) / 2;
+			List<ByteBuf> parts = List.of(direct(bytes, 0, split), direct(bytes, split, second),
+					direct(bytes, second, bytes.length));
+			CompositeByteBuf composite = PooledByteBufAllocator.DEFAULT.compositeDirectBuffer();
+			composite.addComponents(true, parts.get(1), direct(new byte[0], 0, 0));
+			Flux<DataBuffer> chunks = Flux.just(netty.wrap(parts.get(0)), netty.wrap(composite),
+					netty.wrap(parts.get(2)));
+			List<Event> events = SseDecoder.decode(chunks).collectList().block();
+			assertThat(events).as("split at %d and %d", split, second).isEqualTo(expected);
+			assertThat(parts).allSatisfy((buf) -> assertThat(buf.refCnt()).isZero());
+		}
+		assertThat(expected.get(0).dataBytes())
+			.isEqualTo("{\"output\":\"héllo 世界 🌍\"}".getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static ByteBuf direct(byte[] bytes, int from, int to) {
+		// A leading byte that is already read: the decoder must start at the reader index.
+		ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(to - from + 1);
+		buf.writeByte('X');
+		buf.writeBytes(bytes, from, to - from);
+		buf.readByte();
+		return buf;
 	}
 
 	private static List<byte[]> chunks(String... parts) {
