@@ -184,7 +184,9 @@ class ApiGenerationTests {
 					assertThat(sandboxes(health).get(missing)).containsEntry("status", "not found")
 						.containsEntry("statusCode", 404);
 				});
+			// Terminated and its handle closed: the sandbox is not running any more.
 			current.terminate();
+			current.close();
 			runner
 				.withPropertyValues("together.sandbox.api-generation=current",
 						"together.sandbox.health.sandboxes=" + current.id())
