@@ -3,6 +3,9 @@ package ai.together.sandbox.sample;
 import java.time.Duration;
 
 import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.autoconfigure.TogetherSandboxProperties.ApiGeneration;
+import ai.together.sandbox.autoconfigure.TogetherSandboxProperties;
+import ai.together.sandbox.current.SnapshotSpec;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.snapshots.ImageSnapshotParams;
@@ -20,7 +23,8 @@ import org.springframework.util.StringUtils;
  * in {@code together.sandbox.defaults.snapshot-alias} is unknown and {@code sample.snapshot.image}
  * is set, it registers that public image under the alias (no build: the emulator, and Together
  * Sandbox, accept a public image as is). The check runs once per application; a failed check is
- * tried again by the next caller.
+ * tried again by the next caller. It goes through the API generation the starter targets
+ * ({@code together.sandbox.api-generation}): the seed's snapshots, or {@code sdk.current()}'s.
  *
  * @author together-sandbox-java
  * @since 0.1.0
@@ -37,9 +41,12 @@ public class SnapshotRegistration {
 	 * @param client the client
 	 * @param requestBuilder the starter's builder of sandbox requests, which holds the alias
 	 * @param properties the sample's settings
+	 * @param starter the starter's settings, which name the API generation
 	 */
 	public SnapshotRegistration(ReactiveTogetherSandbox client, ObjectProvider<CreateSandboxRequest.Builder> requestBuilder,
-			SampleProperties properties) {
+			SampleProperties properties, ObjectProvider<TogetherSandboxProperties> starter) {
+		TogetherSandboxProperties starterProperties = starter.getIfAvailable();
+		boolean current = starterProperties != null && starterProperties.getApiGeneration() == ApiGeneration.CURRENT;
 		String configuredImage = properties.getSnapshot().getImage();
 		String image = StringUtils.hasText(configuredImage) ? configuredImage : null;
 		this.ready = Mono.defer(() -> {
@@ -48,14 +55,14 @@ public class SnapshotRegistration {
 				// Configured by snapshot id instead: nothing to register.
 				return Mono.just(new Snapshot(null, null));
 			}
-			return client.snapshots()
-				.getByAlias(alias)
-				.map((existing) -> new Snapshot(alias, null))
+			Mono<?> existing = current ? client.current().snapshots().getByAlias(alias)
+					: client.snapshots().getByAlias(alias);
+			return existing.map((found) -> new Snapshot(alias, null))
 				.onErrorResume((error) -> isNotFound(error) && image != null, (notFound) -> {
 					logger.info("Registering the public image " + image + " as snapshot " + alias);
-					return client.snapshots()
-						.create(ImageSnapshotParams.builder(image).alias(alias).build())
-						.map((created) -> new Snapshot(alias, image));
+					Mono<?> registered = current ? client.current().snapshots().register(SnapshotSpec.of(image), alias)
+							: client.snapshots().create(ImageSnapshotParams.builder(image).alias(alias).build());
+					return registered.map((created) -> new Snapshot(alias, image));
 				});
 		}).cache((snapshot) -> Duration.ofMillis(Long.MAX_VALUE), (error) -> Duration.ZERO, () -> Duration.ZERO);
 	}

@@ -53,7 +53,7 @@ public class PropertiesTogetherSandboxConnectionDetails implements TogetherSandb
 	@Override
 	public String getBaseUrl() {
 		String url = firstText(this.properties.getBaseUrl(), this.environment.getProperty(ClientBuilder.BASE_URL_ENV));
-		return (url != null) ? url : ClientBuilder.DEFAULT_BASE_URL;
+		return (url != null) ? url : this.properties.getApiGeneration().defaultBaseUrl();
 	}
 
 	private static @Nullable String firstText(@Nullable String first, @Nullable String second) {

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.together.sandbox.ClientBuilder;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -52,10 +53,19 @@ public class TogetherSandboxProperties implements Validator {
 
 	/**
 	 * Origin of the management API, an absolute http or https URL; a trailing "/api/v1" is
-	 * removed. When not set, the TOGETHER_BASE_URL environment variable or
-	 * https://api.codesandbox.io is used.
+	 * removed. When not set, the TOGETHER_BASE_URL environment variable or the default origin
+	 * of the API generation is used: https://api.codesandbox.io for "seed",
+	 * https://api.bartender.codesandbox.io for "current".
 	 */
 	private @Nullable String baseUrl;
+
+	/**
+	 * API generation the starter targets: "seed" (the 1.8.0 API under /api/v1, this SDK's
+	 * contract) or "current" (today's API under /v1). It selects the default origin and the
+	 * calls of the health check; both generations stay usable through the client,
+	 * sdk.sandboxes() and sdk.current().
+	 */
+	private ApiGeneration apiGeneration = ApiGeneration.SEED;
 
 	/**
 	 * Connect timeout of the client's own connection pool. Does not apply when the application
@@ -117,6 +127,14 @@ public class TogetherSandboxProperties implements Validator {
 
 	public void setBaseUrl(@Nullable String baseUrl) {
 		this.baseUrl = baseUrl;
+	}
+
+	public ApiGeneration getApiGeneration() {
+		return this.apiGeneration;
+	}
+
+	public void setApiGeneration(ApiGeneration apiGeneration) {
+		this.apiGeneration = apiGeneration;
 	}
 
 	public Duration getConnectTimeout() {
@@ -638,6 +656,49 @@ public class TogetherSandboxProperties implements Validator {
 			 */
 			NEVER
 
+		}
+
+	}
+
+
+	/**
+	 * The generation of the Together Sandbox API the starter targets.
+	 */
+	public enum ApiGeneration {
+
+		/**
+		 * The generation of upstream release 1.8.0: management API under {@code /api/v1},
+		 * {@code sdk.sandboxes()} and {@code sdk.snapshots()}.
+		 */
+		SEED(ClientBuilder.DEFAULT_BASE_URL),
+
+		/**
+		 * The generation upstream serves today: management API under {@code /v1},
+		 * {@code sdk.current()}.
+		 */
+		CURRENT("https://api.bartender.codesandbox.io");
+
+		private final String defaultBaseUrl;
+
+		ApiGeneration(String defaultBaseUrl) {
+			this.defaultBaseUrl = defaultBaseUrl;
+		}
+
+		/**
+		 * Returns the origin used when neither {@code together.sandbox.base-url} nor
+		 * {@code TOGETHER_BASE_URL} is set.
+		 * @return the default origin of this generation
+		 */
+		public String defaultBaseUrl() {
+			return this.defaultBaseUrl;
+		}
+
+		/**
+		 * Returns the path of the management API below the origin.
+		 * @return {@code /api/v1} or {@code /v1}
+		 */
+		public String managementPath() {
+			return (this == SEED) ? "/api/v1" : "/v1";
 		}
 
 	}

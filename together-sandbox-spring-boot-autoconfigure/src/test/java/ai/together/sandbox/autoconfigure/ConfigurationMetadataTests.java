@@ -26,7 +26,7 @@ class ConfigurationMetadataTests {
 			"together.sandbox.emulator.data-dir");
 
 	private static final Set<String> EXPECTED = Set.of("together.sandbox.enabled", "together.sandbox.api-key",
-			"together.sandbox.base-url", "together.sandbox.connect-timeout", "together.sandbox.response-timeout",
+			"together.sandbox.base-url", "together.sandbox.api-generation", "together.sandbox.connect-timeout", "together.sandbox.response-timeout",
 			"together.sandbox.lifecycle-timeout", "together.sandbox.stream-idle-timeout",
 			"together.sandbox.retry.max-attempts",
 			"together.sandbox.retry.initial-delay", "together.sandbox.retry.multiplier",
@@ -106,6 +106,20 @@ class ConfigurationMetadataTests {
 		JsonNode enabled = property("together.sandbox.emulator.enabled");
 		assertThat(enabled.path("deprecation").path("replacement").asString())
 			.isEqualTo("together.sandbox.emulator.mode");
+	}
+
+	@Test
+	void documentsTheApiGenerationsWithSeedAsDefault() {
+		assertThat(defaultOf("together.sandbox.api-generation").asString()).isEqualTo("seed");
+		Set<String> generations = new TreeSet<>();
+		for (JsonNode hint : this.metadata.get("hints")) {
+			if (hint.get("name").asString().equals("together.sandbox.api-generation")) {
+				hint.get("values").forEach((value) -> generations.add(value.get("value").asString()));
+			}
+		}
+		assertThat(generations).containsExactlyInAnyOrder("seed", "current");
+		assertThat(property("together.sandbox.api-generation").path("description").asString()).contains("/api/v1")
+			.contains("/v1");
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package ai.together.sandbox.sample.demo;
 
 import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.autoconfigure.TogetherSandboxProperties;
 import ai.together.sandbox.sample.SampleProperties;
 import ai.together.sandbox.sample.SnapshotRegistration;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
@@ -24,9 +25,9 @@ public class DemoConfiguration {
 
 	@Bean
 	DemoJob demoJob(TogetherSandbox togetherSandbox, ObjectProvider<CreateSandboxRequest.Builder> requestBuilder,
-			SnapshotRegistration snapshotRegistration, SampleProperties properties) {
+			SnapshotRegistration snapshotRegistration, SampleProperties properties, TogetherSandboxProperties starter) {
 		return new DemoJob(togetherSandbox, requestBuilder, snapshotRegistration, properties, DemoProject.wordCount(),
-				System.out);
+				System.out, starter.getApiGeneration());
 	}
 
 	@Bean

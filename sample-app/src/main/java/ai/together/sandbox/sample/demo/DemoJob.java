@@ -12,9 +12,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import ai.together.sandbox.RunningSandbox;
 import ai.together.sandbox.Sandbox;
+import ai.together.sandbox.SandboxDirectories;
+import ai.together.sandbox.SandboxExecs;
+import ai.together.sandbox.SandboxFiles;
+import ai.together.sandbox.SandboxPorts;
 import ai.together.sandbox.TogetherSandbox;
+import ai.together.sandbox.autoconfigure.TogetherSandboxProperties.ApiGeneration;
 import ai.together.sandbox.core.StreamResponse;
+import ai.together.sandbox.current.SandboxDetails;
+import ai.together.sandbox.current.SandboxSpec;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecItem;
 import ai.together.sandbox.execs.ExecOutput;
@@ -23,6 +31,7 @@ import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.files.FileInfo;
 import ai.together.sandbox.ports.PortInfo;
 import ai.together.sandbox.sample.SampleProperties;
+import ai.together.sandbox.sample.SandboxSpecs;
 import ai.together.sandbox.sample.SnapshotRegistration;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.sandboxes.SandboxInfo;
@@ -38,6 +47,11 @@ import org.springframework.context.SmartLifecycle;
  * the working directory and the open ports, and shuts the sandbox down, always (also when a step
  * fails, or when the application is stopped meanwhile). Call {@link #run()} off any Reactor event
  * loop.
+ * <p>
+ * On the {@linkplain ApiGeneration#CURRENT current API generation}
+ * ({@code together.sandbox.api-generation=current}) it goes through {@code sdk.current()}: the
+ * sandbox is created running (no start step) and terminated at the end instead of shut down; the
+ * work in between is the same code, on the same files, directories, execs and ports.
  *
  * @author together-sandbox-java
  * @since 0.1.0
@@ -56,6 +70,8 @@ public class DemoJob implements SmartLifecycle {
 
 	private final PrintStream out;
 
+	private final ApiGeneration generation;
+
 	private final Object monitor = new Object();
 
 	private @Nullable StreamResponse<ExecOutput> activeOutput;
@@ -67,7 +83,7 @@ public class DemoJob implements SmartLifecycle {
 	private volatile boolean stopping;
 
 	/**
-	 * Creates the job.
+	 * Creates the job on the seed API generation.
 	 * @param sdk the blocking client
 	 * @param requestBuilder the starter's builder of sandbox requests
 	 * ({@code together.sandbox.defaults.*})
@@ -78,6 +94,24 @@ public class DemoJob implements SmartLifecycle {
 	 */
 	public DemoJob(TogetherSandbox sdk, ObjectProvider<CreateSandboxRequest.Builder> requestBuilder,
 			SnapshotRegistration snapshots, SampleProperties properties, DemoProject project, PrintStream out) {
+		this(sdk, requestBuilder, snapshots, properties, project, out, ApiGeneration.SEED);
+	}
+
+	/**
+	 * Creates the job.
+	 * @param sdk the blocking client
+	 * @param requestBuilder the starter's builder of sandbox requests
+	 * ({@code together.sandbox.defaults.*})
+	 * @param snapshots registers the snapshot when needed
+	 * @param properties the sample's settings
+	 * @param project what to write and run
+	 * @param out where progress is printed
+	 * @param generation the API generation whose entry point creates and ends the sandbox
+	 */
+	public DemoJob(TogetherSandbox sdk, ObjectProvider<CreateSandboxRequest.Builder> requestBuilder,
+			SnapshotRegistration snapshots, SampleProperties properties, DemoProject project, PrintStream out,
+			ApiGeneration generation) {
+		this.generation = Objects.requireNonNull(generation, "generation");
 		this.sdk = Objects.requireNonNull(sdk, "sdk");
 		this.requestBuilder = Objects.requireNonNull(requestBuilder, "requestBuilder");
 		this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
@@ -182,33 +216,92 @@ public class DemoJob implements SmartLifecycle {
 
 		DemoReport run() {
 			Throwable failure = null;
-			Sandbox sandbox = null;
-			try {
-				SnapshotRegistration.Snapshot snapshot = timed("snapshot",
-						() -> Objects.requireNonNull(DemoJob.this.snapshots.ensureAvailable().block()));
-				print("snapshot " + snapshot.alias() + ((snapshot.registeredFrom() != null)
-						? " registered from the image " + snapshot.registeredFrom() : " found"));
-				SandboxInfo created = timed("create",
-						() -> DemoJob.this.sdk.sandboxes().create(DemoJob.this.requestBuilder.getObject().build()));
-				this.sandboxId = created.id();
-				print("sandbox " + created.id() + " created at " + DemoJob.this.sdk.baseUrl() + ", starting it");
-				sandbox = timed("start", () -> DemoJob.this.sdk.sandboxes().start(created.id()));
-				print("sandbox " + sandbox.id() + " is " + sandbox.vmInfo().status().value());
-				work(sandbox);
+			if (DemoJob.this.generation == ApiGeneration.CURRENT) {
+				failure = runOnCurrentGeneration();
 			}
-			catch (RuntimeException ex) {
-				failure = ex;
-				print("FAILED: " + ex);
-			}
-			finally {
-				failure = shutDown(sandbox, failure);
+			else {
+				Sandbox sandbox = null;
+				try {
+					snapshot();
+					SandboxInfo created = timed("create", () -> DemoJob.this.sdk.sandboxes()
+						.create(DemoJob.this.requestBuilder.getObject().build()));
+					this.sandboxId = created.id();
+					print("sandbox " + created.id() + " created at " + DemoJob.this.sdk.baseUrl() + ", starting it");
+					sandbox = timed("start", () -> DemoJob.this.sdk.sandboxes().start(created.id()));
+					print("sandbox " + sandbox.id() + " is " + sandbox.vmInfo().status().value());
+					work(new Agent(sandbox.files(), sandbox.directories(), sandbox.execs(), sandbox.ports()));
+				}
+				catch (RuntimeException ex) {
+					failure = ex;
+					print("FAILED: " + ex);
+				}
+				finally {
+					failure = shutDown(sandbox, failure);
+				}
 			}
 			return new DemoReport(DemoJob.this.sdk.baseUrl(), this.sandboxId, this.finalStatus, this.exitCode,
 					this.stdout.toString(), this.stderr.toString(), this.outputMessages, this.result, this.files,
 					this.ports, this.timings, Duration.ofNanos(System.nanoTime() - this.startNanos), failure);
 		}
 
-		private void work(Sandbox sandbox) {
+		private void snapshot() {
+			SnapshotRegistration.Snapshot snapshot = timed("snapshot",
+					() -> Objects.requireNonNull(DemoJob.this.snapshots.ensureAvailable().block()));
+			print("snapshot " + snapshot.alias() + ((snapshot.registeredFrom() != null)
+					? " registered from the image " + snapshot.registeredFrom() : " found"));
+		}
+
+		/**
+		 * The same steps through {@code sdk.current()}: created running, terminated at the end.
+		 */
+		private @Nullable Throwable runOnCurrentGeneration() {
+			Throwable failure = null;
+			RunningSandbox sandbox = null;
+			try {
+				snapshot();
+				SandboxSpec spec = SandboxSpecs.current(DemoJob.this.requestBuilder.getObject().build());
+				RunningSandbox created = timed("create", () -> DemoJob.this.sdk.current().sandboxes().create(spec));
+				sandbox = created;
+				this.sandboxId = created.id();
+				print("sandbox " + created.id() + " created at " + DemoJob.this.sdk.baseUrl() + " (current API"
+						+ " generation): " + created.details().status().value());
+				work(new Agent(created.files(), created.directories(), created.execs(), created.ports()));
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
+				print("FAILED: " + ex);
+			}
+			finally {
+				failure = terminate(sandbox, failure);
+			}
+			return failure;
+		}
+
+		private @Nullable Throwable terminate(@Nullable RunningSandbox sandbox, @Nullable Throwable failure) {
+			if (sandbox == null) {
+				// create() returns once the sandbox runs; without it there is nothing to end.
+				return failure;
+			}
+			try {
+				SandboxDetails terminated = timed("terminate", sandbox::terminate);
+				this.finalStatus = terminated.status().value();
+				print("sandbox " + sandbox.id() + " terminated: " + this.finalStatus);
+				return failure;
+			}
+			catch (RuntimeException ex) {
+				print("could not terminate sandbox " + sandbox.id() + ": " + ex);
+				if (failure == null) {
+					return ex;
+				}
+				failure.addSuppressed(ex);
+				return failure;
+			}
+			finally {
+				sandbox.close();
+			}
+		}
+
+		private void work(Agent sandbox) {
 			timed("write", () -> {
 				DemoJob.this.project.files().forEach((name, content) -> sandbox.files().create(path(name), content));
 				return null;
@@ -239,7 +332,7 @@ public class DemoJob implements SmartLifecycle {
 			print("open ports: " + (this.ports.isEmpty() ? "none" : this.ports));
 		}
 
-		private void execute(Sandbox sandbox) {
+		private void execute(Agent sandbox) {
 			ExecRequest request = ExecRequest.builder(DemoJob.this.project.command())
 				.args(DemoJob.this.project.args())
 				.cwd(this.workdir)
@@ -321,6 +414,10 @@ public class DemoJob implements SmartLifecycle {
 			}
 		}
 
+	}
+
+	/** What the work needs of a sandbox, whichever generation created it. */
+	private record Agent(SandboxFiles files, SandboxDirectories directories, SandboxExecs execs, SandboxPorts ports) {
 	}
 
 	/** Prints command output line by line as it arrives, with the time since the command started. */

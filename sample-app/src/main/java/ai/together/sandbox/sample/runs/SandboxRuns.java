@@ -15,13 +15,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import ai.together.sandbox.ReactiveRunningSandbox;
 import ai.together.sandbox.ReactiveSandbox;
+import ai.together.sandbox.ReactiveSandboxDirectories;
+import ai.together.sandbox.ReactiveSandboxExecs;
+import ai.together.sandbox.ReactiveSandboxFiles;
 import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.autoconfigure.TogetherSandboxProperties.ApiGeneration;
+import ai.together.sandbox.autoconfigure.TogetherSandboxProperties;
+import ai.together.sandbox.current.SandboxDetails;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.execs.ExecOutput;
 import ai.together.sandbox.execs.ExecRequest;
 import ai.together.sandbox.sample.SampleProperties;
+import ai.together.sandbox.sample.SandboxSpecs;
 import ai.together.sandbox.sample.SnapshotRegistration;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import ai.together.sandbox.sandboxes.SandboxInfo;
@@ -44,6 +52,9 @@ import org.springframework.stereotype.Service;
  * When the application stops, the runs still going are cancelled and their sandboxes shut down
  * before the client is released (this lifecycle stops first), waiting up to
  * {@code sample.shutdown-timeout}.
+ * <p>
+ * With {@code together.sandbox.api-generation=current} the runs go through
+ * {@code client.current()}: each sandbox is created running and terminated at the end.
  *
  * @author together-sandbox-java
  * @since 0.1.0
@@ -61,6 +72,8 @@ public class SandboxRuns implements SmartLifecycle {
 
 	private final SampleProperties properties;
 
+	private final boolean current;
+
 	/** Runs by id, oldest first. */
 	private final Map<String, Run> runs = new LinkedHashMap<>();
 
@@ -73,9 +86,12 @@ public class SandboxRuns implements SmartLifecycle {
 	 * ({@code together.sandbox.defaults.*})
 	 * @param snapshots registers the snapshot when needed
 	 * @param properties the sample's settings
+	 * @param starter the starter's settings, which name the API generation
 	 */
 	public SandboxRuns(ReactiveTogetherSandbox client, ObjectProvider<CreateSandboxRequest.Builder> requestBuilder,
-			SnapshotRegistration snapshots, SampleProperties properties) {
+			SnapshotRegistration snapshots, SampleProperties properties, ObjectProvider<TogetherSandboxProperties> starter) {
+		TogetherSandboxProperties starterProperties = starter.getIfAvailable();
+		this.current = starterProperties != null && starterProperties.getApiGeneration() == ApiGeneration.CURRENT;
 		this.client = Objects.requireNonNull(client, "client");
 		this.requestBuilder = Objects.requireNonNull(requestBuilder, "requestBuilder");
 		this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
@@ -93,7 +109,11 @@ public class SandboxRuns implements SmartLifecycle {
 		ExecRequest exec = execRequest(request);
 		Map<String, String> files = files(request);
 		Run run = register();
-		Mono<Void> pipeline = sandboxFor(run, (sandbox) -> runIn(sandbox, run, files, exec))
+		Mono<Void> pipeline = (this.current
+				? currentSandboxFor(run,
+						(sandbox) -> runIn(sandbox.files(), sandbox.directories(), sandbox.execs(), run, files, exec))
+				: sandboxFor(run,
+						(sandbox) -> runIn(sandbox.files(), sandbox.directories(), sandbox.execs(), run, files, exec)))
 			.timeout(this.properties.getRuns().getTimeout())
 			.doFinally((signal) -> {
 				if (run.sandboxId() == null) {
@@ -154,23 +174,54 @@ public class SandboxRuns implements SmartLifecycle {
 			}, (info) -> shutDown(run, info), (info, error) -> shutDown(run, info), (info) -> shutDown(run, info)));
 	}
 
-	private Mono<Void> runIn(ReactiveSandbox sandbox, Run run, Map<String, String> files, ExecRequest exec) {
+	/**
+	 * The same on the current generation: the sandbox is created running, handed to
+	 * {@code work}, and terminated after, on every outcome.
+	 */
+	private Mono<Void> currentSandboxFor(Run run, Function<ReactiveRunningSandbox, Mono<Void>> work) {
+		return this.snapshots.ensureAvailable()
+			.then(Mono.fromCallable(() -> SandboxSpecs.current(this.requestBuilder.getObject().build())))
+			.flatMap(this.client.current().sandboxes()::create)
+			.flatMap((created) -> Mono.usingWhen(Mono.fromCallable(() -> {
+				run.sandboxCreated(created.id());
+				return created;
+			}), work, (sandbox) -> terminate(run, sandbox), (sandbox, error) -> terminate(run, sandbox),
+					(sandbox) -> terminate(run, sandbox)));
+	}
+
+	private Mono<Void> terminate(Run run, ReactiveRunningSandbox sandbox) {
+		run.moveTo(RunStatus.STOPPING);
+		return sandbox.terminate()
+			.timeout(this.properties.getShutdownTimeout())
+			.doOnNext((SandboxDetails terminated) -> run.sandboxStopped(terminated.status().value()))
+			.onErrorResume((error) -> {
+				logger.error("Could not terminate sandbox " + sandbox.id() + " of run " + run.id() + ": " + error);
+				return Mono.empty();
+			})
+			.doFinally((signal) -> {
+				sandbox.close();
+				run.released();
+			})
+			.then();
+	}
+
+	private Mono<Void> runIn(ReactiveSandboxFiles sandboxFiles, ReactiveSandboxDirectories directories,
+			ReactiveSandboxExecs execs, Run run, Map<String, String> files, ExecRequest exec) {
 		run.moveTo(RunStatus.WRITING);
 		String workdir = exec.cwd();
-		Mono<Void> prepare = sandbox.directories()
+		Mono<Void> prepare = directories
 			.create(Objects.requireNonNull(workdir))
 			// The snapshot may already have the directory.
 			.onErrorResume((error) -> error instanceof HttpException http && http.status() == 409,
 					(exists) -> Mono.empty());
 		Mono<Void> write = Flux.fromIterable(files.entrySet())
-			.concatMap((file) -> sandbox.files().create(file.getKey(), file.getValue()))
+			.concatMap((file) -> sandboxFiles.create(file.getKey(), file.getValue()))
 			.then();
 		return prepare.then(write)
-			.then(sandbox.execs().create(exec))
+			.then(execs.create(exec))
 			.flatMap((item) -> {
 				run.moveTo(RunStatus.RUNNING);
-				return sandbox.execs()
-					.streamOutput(item.id())
+				return execs.streamOutput(item.id())
 					.doOnNext(run::output)
 					.filter(ExecOutput::isExit)
 					.next()

@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Bean;
  * {@link ReactiveTogetherSandbox} through
  * {@link ReactiveTogetherSandbox#withOptions(java.util.function.Consumer) withOptions}: the same
  * connections, settings and customizations, but retries disabled and
- * {@code together.sandbox.health.timeout} as response timeout. It is not part of the readiness
+ * {@code together.sandbox.health.timeout} as response timeout, and checks through the management
+ * API of {@code together.sandbox.api-generation}. It is not part of the readiness
  * group unless configured there: an outage of the remote service should not take the
  * application out of rotation.
  *
@@ -48,7 +49,8 @@ public final class TogetherSandboxHealthContributorAutoConfiguration {
 		Duration timeout = properties.getHealth().getTimeout();
 		ReactiveTogetherSandbox client = reactiveTogetherSandbox
 			.withOptions((options) -> options.retry(RetryConfig.disabled()).responseTimeout(timeout));
-		return new TogetherSandboxHealthIndicator(client, timeout, properties.getHealth().getSandboxes());
+		return new TogetherSandboxHealthIndicator(client, timeout, properties.getHealth().getSandboxes(),
+				properties.getApiGeneration());
 	}
 
 }

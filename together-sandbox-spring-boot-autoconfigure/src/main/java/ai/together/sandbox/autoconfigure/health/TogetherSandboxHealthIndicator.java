@@ -3,11 +3,17 @@ package ai.together.sandbox.autoconfigure.health;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import ai.together.sandbox.ReactiveRunningSandbox;
 import ai.together.sandbox.ReactiveSandbox;
 import ai.together.sandbox.ReactiveTogetherSandbox;
+import ai.together.sandbox.autoconfigure.TogetherSandboxProperties.ApiGeneration;
+import ai.together.sandbox.current.LifecycleStatus;
+import ai.together.sandbox.current.SandboxDetails;
+import ai.together.sandbox.current.SandboxFilter;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
 import ai.together.sandbox.sandboxes.SandboxInfo;
@@ -21,7 +27,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * {@link HealthIndicator} of the Together Sandbox client. It lists the sandboxes through the
- * management API with a client that never retries and a short timeout:
+ * management API of its {@linkplain ApiGeneration API generation} (the seed's
+ * {@code GET /api/v1/sandboxes}, or the current {@code GET /v1/sandboxes?limit=1}) with a client
+ * that never retries and a short timeout:
  * <ul>
  * <li>a success is UP;</li>
  * <li>401 or 403 (the API key was rejected) and any other failure are DOWN, with a hint;</li>
@@ -44,8 +52,10 @@ public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator impl
 
 	private final List<String> sandboxIds;
 
+	private final ApiGeneration generation;
+
 	/**
-	 * Creates the indicator.
+	 * Creates the indicator that checks through the seed generation's management API.
 	 * @param client the client to check with; it should not retry and should time out after
 	 * {@code timeout} (for example
 	 * {@code client.withOptions((o) -> o.retry(RetryConfig.disabled()).responseTimeout(timeout))}),
@@ -54,17 +64,34 @@ public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator impl
 	 * @param sandboxIds the ids of the sandboxes to report on
 	 */
 	public TogetherSandboxHealthIndicator(ReactiveTogetherSandbox client, Duration timeout, List<String> sandboxIds) {
+		this(client, timeout, sandboxIds, ApiGeneration.SEED);
+	}
+
+	/**
+	 * Creates the indicator that checks through the management API of the given generation.
+	 * @param client the client to check with; it should not retry and should time out after
+	 * {@code timeout} (for example
+	 * {@code client.withOptions((o) -> o.retry(RetryConfig.disabled()).responseTimeout(timeout))}),
+	 * and is closed with the indicator
+	 * @param timeout the timeout of each call
+	 * @param sandboxIds the ids of the sandboxes to report on, of that generation
+	 * @param generation the API generation whose management API and sandboxes are checked
+	 */
+	public TogetherSandboxHealthIndicator(ReactiveTogetherSandbox client, Duration timeout, List<String> sandboxIds,
+			ApiGeneration generation) {
 		super("Together Sandbox health check failed");
 		this.client = Objects.requireNonNull(client, "client");
 		this.timeout = Objects.requireNonNull(timeout, "timeout");
 		this.sandboxIds = List.copyOf(sandboxIds);
+		this.generation = Objects.requireNonNull(generation, "generation");
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		builder.withDetail("baseUrl", this.client.baseUrl());
+		builder.withDetail("apiGeneration", this.generation.name().toLowerCase(Locale.ROOT));
 		try {
-			this.client.sandboxes().list().then().block(guard());
+			listSandboxes().block(guard());
 		}
 		catch (HttpException ex) {
 			describeFailure(builder, ex);
@@ -90,6 +117,14 @@ public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator impl
 		}
 	}
 
+	private Mono<Void> listSandboxes() {
+		if (this.generation == ApiGeneration.CURRENT) {
+			// One sandbox is enough to know the key and the service work: the page is small.
+			return this.client.current().sandboxes().list(SandboxFilter.builder().limit(1).build()).then();
+		}
+		return this.client.sandboxes().list().then();
+	}
+
 	private void describeFailure(Health.Builder builder, HttpException ex) {
 		int status = ex.status();
 		if (status == HttpException.TRANSPORT_FAILURE) {
@@ -108,24 +143,15 @@ public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator impl
 		else {
 			builder.down()
 				.withDetail("error", ex.getMessage())
-				.withDetail("hint", "Check together.sandbox.base-url (the origin of the management API, without"
-						+ " /api/v1)");
+				.withDetail("hint", "Check together.sandbox.base-url (the origin of the management API, without "
+						+ this.generation.managementPath() + ") and together.sandbox.api-generation");
 		}
 	}
 
 	private Mono<SandboxHealth> checkSandbox(String id) {
-		return this.client.sandboxes().get(id).flatMap((info) -> {
-			Map<String, Object> details = new LinkedHashMap<>();
-			details.put("status", info.status().value());
-			if (!SandboxStatus.RUNNING.equals(info.status())) {
-				// Reaching the agent of a stopped sandbox could wake it; report the status only.
-				return Mono.just(new SandboxHealth(id, details, false));
-			}
-			return checkAgent(info).map((agent) -> {
-				details.putAll(agent);
-				return new SandboxHealth(id, details, !"reachable".equals(agent.get("agent")));
-			});
-		}).onErrorResume(HttpException.class, (ex) -> {
+		Mono<SandboxHealth> check = (this.generation == ApiGeneration.CURRENT) ? checkCurrentSandbox(id)
+				: checkSeedSandbox(id);
+		return check.onErrorResume(HttpException.class, (ex) -> {
 			Map<String, Object> details = new LinkedHashMap<>();
 			if (ex.status() == 404) {
 				details.put("status", "not found");
@@ -138,10 +164,42 @@ public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator impl
 			}
 			return Mono.just(new SandboxHealth(id, details, true));
 		}).onErrorResume(IllegalArgumentException.class, (ex) -> {
-			// An id the client rejects before any request (for example an empty one).
+			// An id the client rejects before any request (for example an empty one, or one
+			// that is not a UUID for the current generation).
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("error", ex.getMessage());
 			return Mono.just(new SandboxHealth(id, details, true));
+		});
+	}
+
+	private Mono<SandboxHealth> checkCurrentSandbox(String id) {
+		return this.client.current().sandboxes().get(id).flatMap((sandbox) -> {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("status", sandbox.status().value());
+			details.put("statusReason", sandbox.statusReason().value());
+			if (!LifecycleStatus.RUNNING.equals(sandbox.status())) {
+				// Only a running sandbox has an agent to ask.
+				return Mono.just(new SandboxHealth(id, details, false));
+			}
+			return checkCurrentAgent(sandbox).map((agent) -> {
+				details.putAll(agent);
+				return new SandboxHealth(id, details, !"reachable".equals(agent.get("agent")));
+			});
+		});
+	}
+
+	private Mono<SandboxHealth> checkSeedSandbox(String id) {
+		return this.client.sandboxes().get(id).flatMap((info) -> {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("status", info.status().value());
+			if (!SandboxStatus.RUNNING.equals(info.status())) {
+				// Reaching the agent of a stopped sandbox could wake it; report the status only.
+				return Mono.just(new SandboxHealth(id, details, false));
+			}
+			return checkAgent(info).map((agent) -> {
+				details.putAll(agent);
+				return new SandboxHealth(id, details, !"reachable".equals(agent.get("agent")));
+			});
 		});
 	}
 
@@ -153,10 +211,23 @@ public class TogetherSandboxHealthIndicator extends AbstractHealthIndicator impl
 		}
 		// Attaching needs no I/O; the handle holds nothing the sandbox needs, and closing it
 		// leaves the sandbox running.
-		return Mono
-			.using(() -> this.client.sandboxes().connect(info), (sandbox) -> sandbox.ports().list().then(),
-					ReactiveSandbox::close)
-			.thenReturn(Map.<String, Object>of("agent", "reachable"))
+		return agentAnswer(Mono.using(() -> this.client.sandboxes().connect(info),
+				(sandbox) -> sandbox.ports().list().then(), ReactiveSandbox::close));
+	}
+
+	private Mono<Map<String, Object>> checkCurrentAgent(SandboxDetails sandbox) {
+		String agentUrl = sandbox.agent().url();
+		String agentToken = sandbox.agent().token();
+		if (agentUrl == null || agentUrl.isBlank() || agentToken == null || agentToken.isBlank()) {
+			return Mono.just(Map.of("agent", "unknown"));
+		}
+		// As for the seed: connecting needs no I/O, and closing the handle leaves the sandbox running.
+		return agentAnswer(Mono.using(() -> this.client.current().sandboxes().connect(sandbox),
+				(running) -> running.ports().list().then(), ReactiveRunningSandbox::close));
+	}
+
+	private static Mono<Map<String, Object>> agentAnswer(Mono<Void> call) {
+		return call.thenReturn(Map.<String, Object>of("agent", "reachable"))
 			.onErrorResume(HttpException.class, (ex) -> {
 				Map<String, Object> agent = new LinkedHashMap<>();
 				agent.put("agent", "unreachable");
