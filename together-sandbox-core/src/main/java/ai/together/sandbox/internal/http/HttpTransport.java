@@ -20,16 +20,20 @@ import ai.together.sandbox.observation.TogetherSandboxClientObservationConventio
 import ai.together.sandbox.observation.TogetherSandboxObservationDocumentation;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClientRequest;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -408,6 +412,56 @@ public final class HttpTransport implements AutoCloseable {
 	}
 
 	/**
+	 * Exchanges a call whose request body, if any, is streamed from a publisher and returns the
+	 * response body as it arrives, for transfers too large to hold in memory. No retry (the caller
+	 * retries when its body can be sent again) and no whole-call timeout: the response timeout of
+	 * the call (or the default one) bounds each wait for data once the request has been sent,
+	 * through Reactor Netty's per-request {@code responseTimeout}, so a long transfer that keeps
+	 * moving is never cut short. A non-2xx answer fails with the mapped {@code HttpException};
+	 * the response timing out fails with an {@code HttpException} of status 0 whose cause is a
+	 * {@link TimeoutException}. Cancelling the returned Flux closes the connection.
+	 * @param call the call (its byte body, if any, is ignored when {@code requestBody} is given)
+	 * @param requestBody the request body, or {@code null} for the call's own body
+	 * @return the response body as it arrives
+	 */
+	public Flux<DataBuffer> transfer(ApiCall call, @Nullable Publisher<DataBuffer> requestBody) {
+		Duration timeout = (call.timeout() != null) ? call.timeout() : this.responseTimeout;
+		String setting = (call.timeout() == null) ? "responseTimeout"
+				: (call.timeoutSetting() != null) ? call.timeoutSetting() : "the call's own timeout";
+		WebClient.RequestHeadersSpec<?> spec = request(call);
+		if (requestBody != null) {
+			spec = prepare(call).body(BodyInserters.fromDataBuffers(requestBody));
+		}
+		Flux<DataBuffer> body = spec.httpRequest((request) -> {
+			// Timed by the connection, not by a scheduler timer, and only from the end of the request.
+			if (request.getNativeRequest() instanceof HttpClientRequest netty) {
+				netty.responseTimeout(timeout);
+			}
+		}).exchangeToFlux((response) -> {
+			if (response.statusCode().is2xxSuccessful()) {
+				return response.body(BodyExtractors.toDataBuffers());
+			}
+			return readBytes(response).flatMapMany((bytes) -> Flux.error(ErrorMapper.errorResponse(call.operation(),
+					call.context(), response.statusCode().value(), response.headers().asHttpHeaders(), bytes)));
+		})
+			.onErrorMap(HttpTransport::isReadTimeout,
+					(error) -> new TimeoutException("no data received for " + shownDuration(timeout) + " (" + setting + ")"))
+			.onErrorMap(HttpTransport::isTransportFailure,
+					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
+			.onErrorMap((error) -> this.redactor.redact(error));
+		return untilClosed(call, body);
+	}
+
+	private static boolean isReadTimeout(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof ReadTimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Fails a call at once when the transport is closed, and ends it (cancelling its exchange,
 	 * which closes the connection) when the transport is closed while it is in flight.
 	 */
@@ -444,6 +498,15 @@ public final class HttpTransport implements AutoCloseable {
 	}
 
 	private WebClient.RequestHeadersSpec<?> request(ApiCall call) {
+		WebClient.RequestBodySpec spec = prepare(call);
+		byte[] body = call.body();
+		if (body == null) {
+			return spec;
+		}
+		return spec.bodyValue(body);
+	}
+
+	private WebClient.RequestBodySpec prepare(ApiCall call) {
 		this.redactor.learn(call.bearerToken());
 		WebClient.RequestBodySpec spec = this.webClient.method(call.method())
 			.uri(call.uri())
@@ -453,14 +516,10 @@ public final class HttpTransport implements AutoCloseable {
 				call.headers().forEach(headers::set);
 				headers.setBearerAuth(call.bearerToken());
 			});
-		byte[] body = call.body();
-		if (body == null) {
-			return spec;
-		}
 		if (call.contentType() != null) {
 			spec = spec.contentType(MediaType.parseMediaType(call.contentType()));
 		}
-		return spec.bodyValue(body);
+		return spec;
 	}
 
 	private <T> Mono<T> readResponse(ApiCall call, ClientResponse response, ResponseDecoder<T> decoder) {
