@@ -84,7 +84,9 @@ public final class ReactiveSandboxFiles {
 
 	/**
 	 * Reads a file and decodes its content into the file's bytes, whatever encoding the agent
-	 * chose.
+	 * chose. The response is spooled to a temporary file in {@code java.io.tmpdir} as it arrives
+	 * and decoded from there into one array of the file's size, so the heap holds the array and a
+	 * few buffers, never the content as text; the temporary file is deleted at once.
 	 * @param path the file path
 	 * @return the bytes of the file
 	 */

@@ -44,7 +44,8 @@ public final class SandboxFiles {
 	}
 
 	/**
-	 * Reads a file and decodes its content into the file's bytes.
+	 * Reads a file and decodes its content into the file's bytes; see
+	 * {@link ReactiveSandboxFiles#readBytes(String)} for how little heap it needs.
 	 * @param path the file path
 	 * @return the bytes of the file
 	 */

@@ -419,7 +419,10 @@ public final class HttpTransport implements AutoCloseable {
 	 * through Reactor Netty's per-request {@code responseTimeout}, so a long transfer that keeps
 	 * moving is never cut short. A non-2xx answer fails with the mapped {@code HttpException};
 	 * the response timing out fails with an {@code HttpException} of status 0 whose cause is a
-	 * {@link TimeoutException}. Cancelling the returned Flux closes the connection.
+	 * {@link TimeoutException}. Cancelling the returned Flux closes the connection. Not observed
+	 * (like {@link #stream(ApiCall) streams}; the {@code WebClient}'s own
+	 * {@code http.client.requests} still records it). With a {@code WebClient} on another
+	 * connector than Reactor Netty's there is no response timeout.
 	 * @param call the call (its byte body, if any, is ignored when {@code requestBody} is given)
 	 * @param requestBody the request body, or {@code null} for the call's own body
 	 * @return the response body as it arrives
@@ -428,10 +431,8 @@ public final class HttpTransport implements AutoCloseable {
 		Duration timeout = (call.timeout() != null) ? call.timeout() : this.responseTimeout;
 		String setting = (call.timeout() == null) ? "responseTimeout"
 				: (call.timeoutSetting() != null) ? call.timeoutSetting() : "the call's own timeout";
-		WebClient.RequestHeadersSpec<?> spec = request(call);
-		if (requestBody != null) {
-			spec = prepare(call).body(BodyInserters.fromDataBuffers(requestBody));
-		}
+		WebClient.RequestHeadersSpec<?> spec = (requestBody != null)
+				? prepare(call).body(BodyInserters.fromDataBuffers(requestBody)) : request(call);
 		Flux<DataBuffer> body = spec.httpRequest((request) -> {
 			// Timed by the connection, not by a scheduler timer, and only from the end of the request.
 			if (request.getNativeRequest() instanceof HttpClientRequest netty) {
