@@ -1,6 +1,7 @@
 package ai.together.sandbox;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,16 +13,19 @@ import ai.together.sandbox.files.WatchEvent;
 import ai.together.sandbox.files.WatchEventType;
 import ai.together.sandbox.internal.agent.AgentConnection;
 import ai.together.sandbox.internal.agent.AgentStreams;
+import ai.together.sandbox.internal.files.FileTransfers;
 import ai.together.sandbox.internal.http.ApiCall;
 import ai.together.sandbox.internal.json.Json;
 import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.internal.util.PathEncoder;
 import ai.together.sandbox.internal.util.Repr;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JavaType;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
 
 /**
@@ -31,8 +35,12 @@ import org.springframework.http.HttpMethod;
  * {@code files.read}, {@code files.create}, {@code files.delete}, {@code files.move},
  * {@code files.copy} and {@code files.stat}.
  * <p>
- * Content crosses the wire whole in one request or response, with no size limit of the client's
- * own (files of 64 MiB and more round-trip); it is held in memory.
+ * {@link #read}, {@link #readContent} and {@link #create} hold the whole content in memory;
+ * {@link #readBytes} holds only the resulting array. For files too large for memory,
+ * {@link #download(String, Path)}, {@link #download(String)}, {@link #upload(String, Path)} and
+ * {@link #upload(String, Publisher)} stream the content with a heap use of a few chunks whatever
+ * the size (retried under {@code files.download} and {@code files.upload}; an upload from a
+ * publisher is sent once).
  * <p>
  * Paths are VM paths such as {@code /src/main.py}, sent as the API expects them (PROTOCOL.md
  * §3.1): every non-streaming call percent-encodes the whole path as one URL segment
@@ -55,9 +63,12 @@ public final class ReactiveSandboxFiles {
 
 	private final AgentStreams streams;
 
+	private final FileTransfers transfers;
+
 	ReactiveSandboxFiles(AgentConnection agent, AgentStreams streams) {
 		this.agent = Objects.requireNonNull(agent, "agent");
 		this.streams = Objects.requireNonNull(streams, "streams");
+		this.transfers = new FileTransfers(agent);
 	}
 
 	/**
@@ -73,12 +84,17 @@ public final class ReactiveSandboxFiles {
 
 	/**
 	 * Reads a file and decodes its content into the file's bytes, whatever encoding the agent
-	 * chose.
+	 * chose. The response is spooled to a temporary file in {@code java.io.tmpdir} as it arrives
+	 * and decoded from there into one array of the file's size, so the heap holds the array and a
+	 * few buffers, never the content as text; the temporary file is deleted at once.
 	 * @param path the file path
 	 * @return the bytes of the file
 	 */
 	public Mono<byte[]> readBytes(String path) {
-		return readContent(path).map(FileContent::bytes);
+		Args.path(path, "path");
+		// Spooled and decoded straight into one array of the file's size: the content is never
+		// held as text.
+		return this.transfers.readBytes("files.read", path);
 	}
 
 	/**
@@ -118,6 +134,77 @@ public final class ReactiveSandboxFiles {
 		ApiCall call = this.agent.call("files.create", pathContext(path), HttpMethod.POST, filePath(path))
 			.withBody(content, OCTET_STREAM);
 		return this.agent.transport().call(call, FileContent.class);
+	}
+
+	/**
+	 * Downloads a file as its bytes, for files too large to hold in memory. The response is
+	 * written to a temporary file in {@code java.io.tmpdir} as it arrives (the agent names the
+	 * content's encoding only after the content), then decoded from there into buffers of up to
+	 * 64 KiB, with back-pressure: heap use stays at a few buffers whatever the file size. The
+	 * temporary file is deleted when the publisher completes, fails or is cancelled. Retried like
+	 * the other calls until the response has arrived, under the operation name
+	 * {@code files.download}; the response timeout bounds each wait for data rather than the
+	 * whole transfer.
+	 * @param path the file path
+	 * @return the bytes of the file, in buffers that the subscriber must release
+	 * ({@code DataBufferUtils.release}); an error status fails it with an {@code HttpException}
+	 */
+	public Flux<DataBuffer> download(String path) {
+		Args.path(path, "path");
+		return this.transfers.download(path);
+	}
+
+	/**
+	 * Downloads a file into a local file, for files too large to hold in memory; see
+	 * {@link #download(String)} for retries and timeouts. The content is decoded into a temporary
+	 * file next to {@code target}, which replaces {@code target} once complete (atomically where
+	 * the file system can): a failed download leaves an existing {@code target} unchanged. The
+	 * response itself is spooled in the same directory first, so it needs free space for about
+	 * twice the file. A target that cannot be written (its directory missing or read-only, or a
+	 * directory itself) fails with a {@link TogetherSandboxException} before any request is sent.
+	 * @param path the file path in the sandbox
+	 * @param target the local file to create or replace
+	 * @return the number of bytes written
+	 */
+	public Mono<Long> download(String path, Path target) {
+		Args.path(path, "path");
+		Args.notNull(target, "target");
+		return this.transfers.download(path, target);
+	}
+
+	/**
+	 * Uploads a local file, creating or overwriting the file in the sandbox, for files too large
+	 * to hold in memory: the body is read from {@code source} in chunks of 64 KiB as it is sent,
+	 * with the file's size as {@code Content-Length}, so the request is the same as
+	 * {@link #create(String, byte[])}'s. The file the agent echoes is released as it arrives,
+	 * never decoded. Retried like the other calls, under the operation name
+	 * {@code files.upload}; the response timeout counts from the end of the request. A source
+	 * that cannot be read fails with a {@link TogetherSandboxException} before any request is
+	 * sent.
+	 * @param path the file path in the sandbox
+	 * @param source the local file to send
+	 * @return completion
+	 */
+	public Mono<Void> upload(String path, Path source) {
+		Args.path(path, "path");
+		Args.notNull(source, "source");
+		return this.transfers.upload(path, source);
+	}
+
+	/**
+	 * Uploads the bytes of a publisher, creating or overwriting the file in the sandbox, for
+	 * content too large to hold in memory. Sent as {@code application/octet-stream} with chunked
+	 * transfer encoding (the size is not known in advance), each buffer released once written.
+	 * Sent once, never retried: a publisher cannot be assumed to produce its bytes again. The
+	 * echoed file is released as it arrives, never decoded.
+	 * @param path the file path in the sandbox
+	 * @param source the content
+	 * @return completion
+	 */
+	public Mono<Void> upload(String path, Publisher<DataBuffer> source) {
+		Args.path(path, "path");
+		Args.notNull(source, "source");
+		return this.transfers.upload(path, Flux.from(source));
 	}
 
 	/**
@@ -211,6 +298,10 @@ public final class ReactiveSandboxFiles {
 		ApiCall call = this.agent.call(operation, context, HttpMethod.PATCH, filePath(from))
 			.withJson(Map.of("action", action, "destination", to));
 		return this.agent.transport().call(call);
+	}
+
+	FileTransfers transfers() {
+		return this.transfers;
 	}
 
 	private static String filePath(String path) {

@@ -1,5 +1,8 @@
 package ai.together.sandbox;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -7,6 +10,8 @@ import ai.together.sandbox.core.StreamResponse;
 import ai.together.sandbox.files.FileContent;
 import ai.together.sandbox.files.FileInfo;
 import ai.together.sandbox.files.WatchEvent;
+import ai.together.sandbox.internal.files.FileTransfers;
+import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.internal.util.Blocking;
 import org.jspecify.annotations.Nullable;
 
@@ -21,8 +26,11 @@ public final class SandboxFiles {
 
 	private final ReactiveSandboxFiles reactive;
 
+	private final FileTransfers transfers;
+
 	SandboxFiles(ReactiveSandboxFiles reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
+		this.transfers = reactive.transfers();
 	}
 
 	/**
@@ -36,7 +44,8 @@ public final class SandboxFiles {
 	}
 
 	/**
-	 * Reads a file and decodes its content into the file's bytes.
+	 * Reads a file and decodes its content into the file's bytes; see
+	 * {@link ReactiveSandboxFiles#readBytes(String)} for how little heap it needs.
 	 * @param path the file path
 	 * @return the bytes of the file
 	 */
@@ -71,6 +80,60 @@ public final class SandboxFiles {
 	 */
 	public FileContent create(String path, byte[] content) {
 		return Blocking.value(this.reactive.create(path, content));
+	}
+
+	/**
+	 * Downloads a file into a local file, for files too large to hold in memory; see
+	 * {@link ReactiveSandboxFiles#download(String, Path)}.
+	 * @param path the file path in the sandbox
+	 * @param target the local file to create or replace (left unchanged when the download fails)
+	 * @return the number of bytes written
+	 */
+	public long download(String path, Path target) {
+		return Blocking.value(this.reactive.download(path, target));
+	}
+
+	/**
+	 * Downloads a file into a stream, for files too large to hold in memory. The response is
+	 * spooled to a temporary file in {@code java.io.tmpdir} first (the agent names the content's
+	 * encoding only after the content), so nothing is written to {@code out} unless the whole
+	 * response arrived; then the decoded bytes are written and {@code out} is flushed, not
+	 * closed. Heap use stays at a few buffers whatever the file size. Retried like the other
+	 * calls until the response has arrived (operation {@code files.download}). A failure to write
+	 * to {@code out} is a {@link ai.together.sandbox.errors.TogetherSandboxException} that says
+	 * so.
+	 * @param path the file path in the sandbox
+	 * @param out where the file's bytes go
+	 * @return the number of bytes written
+	 */
+	public long download(String path, OutputStream out) {
+		Args.path(path, "path");
+		Args.notNull(out, "out");
+		return Blocking.value(this.transfers.download(path, out));
+	}
+
+	/**
+	 * Uploads a local file, creating or overwriting the file in the sandbox, for files too large
+	 * to hold in memory; see {@link ReactiveSandboxFiles#upload(String, Path)}.
+	 * @param path the file path in the sandbox
+	 * @param source the local file to send
+	 */
+	public void upload(String path, Path source) {
+		Blocking.await(this.reactive.upload(path, source));
+	}
+
+	/**
+	 * Uploads what a stream holds up to its end, creating or overwriting the file in the sandbox,
+	 * for content too large to hold in memory: read in chunks of 64 KiB as it is sent, with
+	 * chunked transfer encoding; the stream is not closed. Sent once, never retried (a stream
+	 * cannot be read again); the echoed file is never decoded.
+	 * @param path the file path in the sandbox
+	 * @param source the content
+	 */
+	public void upload(String path, InputStream source) {
+		Args.path(path, "path");
+		Args.notNull(source, "source");
+		Blocking.await(this.transfers.upload(path, source));
 	}
 
 	/**

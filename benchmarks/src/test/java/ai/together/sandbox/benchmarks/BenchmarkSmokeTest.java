@@ -10,6 +10,7 @@ import java.util.List;
 import ai.together.sandbox.benchmarks.harness.ConcurrencyScenario;
 import ai.together.sandbox.benchmarks.harness.CountingSocket;
 import ai.together.sandbox.benchmarks.harness.EmulatorScenario;
+import ai.together.sandbox.benchmarks.harness.Figure;
 import ai.together.sandbox.benchmarks.harness.FilesScenario;
 import ai.together.sandbox.benchmarks.harness.Report;
 import ai.together.sandbox.benchmarks.harness.StreamingScenario;
@@ -94,13 +95,35 @@ class BenchmarkSmokeTest {
 	}
 
 	@Test
-	void filesScenarioRoundTripsAFileInAChildJvm() {
+	void filesScenarioRoundTripsAFileInAChildJvmAndABigFileThroughFiles() {
 		FilesScenario.Result result = FilesScenario.run(
-				new FilesScenario.Settings(1024 * 1024, List.of("sdk"), List.of(), 256), new Report().section("files"));
+				new FilesScenario.Settings(1024 * 1024, List.of("sdk"), List.of(), 256, 1, 3L * 1024 * 1024, 96),
+				new Report().section("files"));
 		assertThat(result.writeMillis()).isNotNegative();
 		assertThat(result.readMillis()).isNotNegative();
-		assertThat(result.peakAboveBaseline()).isPositive();
+		assertThat(result.peakAboveBaseline().rounds()).isEqualTo(1);
+		assertThat(result.allocatedPerByte().median()).isPositive();
 		assertThat(result.smallestHeapMib()).isEqualTo(-1);
+		assertThat(result.bigFile()).isNotNull();
+		assertThat(result.bigFile().result()).containsEntry("ok", "true");
+	}
+
+	@Test
+	void aTargetIsMetOnlyWhenEveryRoundMeetsIt() {
+		Figure spread = Figure.of(List.of(0.98, 1.02, 1.07));
+		assertThat(spread.atMost(1.10)).isEqualTo(Figure.Verdict.MET);
+		assertThat(spread.atMost(1.05)).isEqualTo(Figure.Verdict.INCONCLUSIVE);
+		assertThat(spread.atMost(0.95)).isEqualTo(Figure.Verdict.MISSED);
+		assertThat(spread.atLeast(0.90)).isEqualTo(Figure.Verdict.MET);
+		assertThat(spread.atLeast(1.00)).isEqualTo(Figure.Verdict.INCONCLUSIVE);
+		assertThat(spread.below(0.98)).isEqualTo(Figure.Verdict.MISSED);
+		assertThat(spread.format("%.2f")).isEqualTo("median 1.02 (min 0.98, max 1.07, 3 rounds)");
+		Report report = new Report();
+		report.target("a", "≤ 1.10", "x", spread.atMost(1.10));
+		assertThat(report.allTargetsMet()).isTrue();
+		report.target("b", "≤ 1.05", "x", spread.atMost(1.05));
+		assertThat(report.allTargetsMet()).as("inconclusive is not met").isFalse();
+		assertThat(report.markdown()).contains("| b | ≤ 1.05 | x | ").contains("| **inconclusive** |");
 	}
 
 	@Test
@@ -145,8 +168,10 @@ class BenchmarkSmokeTest {
 		assertThat(report.allTargetsMet()).isTrue();
 		report.target("t2", "≥ 0.85", "0.70", false);
 		assertThat(report.allTargetsMet()).isFalse();
-		assertThat(report.markdown()).contains("### a scenario", "| a figure | 42 calls/s |",
-				"| t1 | ≤ 1.15 | 1.02 | met |", "| t2 | ≥ 0.85 | 0.70 | **missed** |");
+		// Each verdict row carries the load average between the measured value and the verdict.
+		assertThat(report.markdown()).contains("### a scenario", "| a figure | 42 calls/s |")
+			.containsPattern("\\| t1 \\| ≤ 1\\.15 \\| 1\\.02 \\| [^|]+ \\| met \\|")
+			.containsPattern("\\| t2 \\| ≥ 0\\.85 \\| 0\\.70 \\| [^|]+ \\| \\*\\*missed\\*\\* \\|");
 	}
 
 	private static String captureOutput(ThrowingRunnable action) throws Exception {

@@ -139,6 +139,11 @@ class BadInputTest {
 			case "apiKey" -> "key";
 			case "baseUrl" -> server.baseUrl();
 			case "info" -> this.fake.sandbox().vmInfo();
+			case "target" -> this.outside.resolve("downloaded.bin");
+			case "out" -> new java.io.ByteArrayOutputStream();
+			case "source" -> (type == Path.class) ? this.outside.resolve("upload.bin")
+					: (type == java.io.InputStream.class) ? new java.io.ByteArrayInputStream(new byte[1])
+							: reactor.core.publisher.Flux.empty();
 			default -> throw new AssertionError("BadInputTest does not know parameter '" + parameter.getName() + "' of "
 					+ parameter.getDeclaringExecutable() + ": add it to valid() and badValues()");
 		};
@@ -155,7 +160,7 @@ class BadInputTest {
 			case "snapshotId" -> list(null, "", " ", "not-a-uuid", "1-2-3-4-5", SNAPSHOT_ID + "0",
 					SNAPSHOT_ID.substring(1), "{" + SNAPSHOT_ID + "}", SNAPSHOT_ID.replace('-', '\n'), HUGE);
 			case "alias" -> list(null, "", " ", "app@\nv1", "app\u0000", HUGE);
-			case "data", "request", "params", "info" -> list((Object) null);
+			case "data", "request", "params", "info", "target", "out", "source" -> list((Object) null);
 			case "content" -> list((Object) null);
 			case "cols", "rows" -> list(0, -1, Integer.MIN_VALUE);
 			case "versionNumber" -> list(0, -1, Integer.MIN_VALUE);

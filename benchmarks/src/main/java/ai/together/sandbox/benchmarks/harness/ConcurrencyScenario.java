@@ -62,10 +62,11 @@ public final class ConcurrencyScenario {
 	 * @param rawMaxOpen most baseline connections open at once during the measured rounds
 	 * @param heapBefore used heap after a full collection before the measured rounds
 	 * @param heapAfter used heap after a full collection after them
+	 * @param ratio SDK / baseline throughput of each round
 	 */
 	public record Result(double sdkThroughput, double rawThroughput, long sdkErrors, long rawErrors,
 			long sdkWarmupConnections, long sdkRoundConnections, int sdkMaxOpen, int rawMaxOpen, long heapBefore,
-			long heapAfter) {
+			long heapAfter, Figure ratio) {
 	}
 
 	private static final int SDK = 0;
@@ -112,13 +113,24 @@ public final class ConcurrencyScenario {
 		List<Double> sdkRates = new ArrayList<>();
 		List<Double> rawRates = new ArrayList<>();
 		List<Long> heapAfterRounds = new ArrayList<>();
+		List<Double> ratios = new ArrayList<>();
 		stub.resetMaxOpenConnections();
 		long heapBefore = HeapMeter.usedAfterGc();
 		for (int r = 0; r < settings.rounds(); r++) {
-			Round rawRound = round(rawCall, settings.calls(), settings.inFlight());
+			// A B B A …: neither client always runs first, on a pool and machine the other just warmed.
+			Round rawRound;
+			Round sdkRound;
+			if (r % 2 == 0) {
+				rawRound = round(rawCall, settings.calls(), settings.inFlight());
+				sdkRound = round(sdkCall, settings.calls(), settings.inFlight());
+			}
+			else {
+				sdkRound = round(sdkCall, settings.calls(), settings.inFlight());
+				rawRound = round(rawCall, settings.calls(), settings.inFlight());
+			}
 			rawErrors += rawRound.errors;
 			rawRates.add(rawRound.throughput());
-			Round sdkRound = round(sdkCall, settings.calls(), settings.inFlight());
+			ratios.add(sdkRound.throughput() / rawRound.throughput());
 			sdkErrors += sdkRound.errors;
 			sdkRates.add(sdkRound.throughput());
 			heapAfterRounds.add(HeapMeter.usedAfterGc());
@@ -137,13 +149,14 @@ public final class ConcurrencyScenario {
 				n + " sandboxes (" + (settings.addressing() == AgentAddressing.PORTS ? "one port each"
 						: "path prefixes on one port") + "), " + settings.calls() + " calls per round, "
 						+ settings.inFlight() + " in flight, " + settings.warmupCalls() + " warm-up calls per client, "
-						+ settings.rounds() + " measured round(s) per client, alternating; each client has agent ports "
+						+ settings.rounds() + " measured round(s) per client, alternating A B B A; each client has agent ports "
 						+ "of its own on the same stub and keeps its pool for the whole run");
 		section.row("SDK (reactive) throughput, per round",
 				Stats.list("%.0f calls/s", sdkRates.stream().mapToDouble(Double::doubleValue).toArray()));
 		section.row("bare WebClient throughput, per round",
 				Stats.list("%.0f calls/s", rawRates.stream().mapToDouble(Double::doubleValue).toArray()));
 		section.row("SDK / WebClient throughput (median)", Stats.ratio(sdkRate, rawRate));
+		section.row("SDK / WebClient throughput, per round (same round)", Figure.of(ratios).format("%.2f"));
 		section.row("errors SDK / WebClient (warm-ups included)", sdkErrors + " / " + rawErrors);
 		section.row("connections opened during the warm-up (" + settings.warmupCalls() + " calls), SDK / WebClient",
 				sdkWarmupConnections + " / " + rawWarmupConnections);
@@ -157,7 +170,7 @@ public final class ConcurrencyScenario {
 				Stats.mib(heapBefore) + " / " + String.join(", ", heapAfterRounds.stream().map(Stats::mib).toList()));
 		section.row("heap growth over the rounds", Stats.signedMib(heapAfter - heapBefore));
 		return new Result(sdkRate, rawRate, sdkErrors, rawErrors, sdkWarmupConnections, sdkRoundConnections, sdkMaxOpen,
-				rawMaxOpen, heapBefore, heapAfter);
+				rawMaxOpen, heapBefore, heapAfter, Figure.of(ratios));
 	}
 
 	private static Round round(IntFunction<Mono<FileInfo>> call, int calls, int inFlight) {

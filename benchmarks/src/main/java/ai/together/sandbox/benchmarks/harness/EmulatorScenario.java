@@ -49,9 +49,15 @@ public final class EmulatorScenario {
 	 * @param startMedian median start → running
 	 * @param burstErrors failed execs of the at-once part
 	 * @param burstWallMillis wall time of the at-once part
+	 * @param execRoundMedians the median exec create → exit of each of five consecutive rounds of
+	 * the measured runs
 	 */
-	public record Result(double execMedian, double execP99, double startMedian, long burstErrors, double burstWallMillis) {
+	public record Result(double execMedian, double execP99, double startMedian, long burstErrors, double burstWallMillis,
+			Figure execRoundMedians) {
 	}
+
+	/** The measured exec runs are split into this many consecutive rounds for the spread. */
+	private static final int ROUNDS = 5;
 
 	private EmulatorScenario() {
 	}
@@ -163,7 +169,14 @@ public final class EmulatorScenario {
 		if (firstError.get() != null) {
 			section.row("first error of the at-once part", String.valueOf(firstError.get()));
 		}
-		return new Result(execMedian, execP99, startMedian, errors.sum(), burstWall / 1e6);
+		List<Double> roundMedians = new ArrayList<>();
+		int perRound = Math.max(1, execs.size() / ROUNDS);
+		for (int from = 0; from + perRound <= execs.size(); from += perRound) {
+			roundMedians.add(Stats.percentile(execs.subList(from, from + perRound), 50) / 1e6);
+		}
+		Figure rounds = Figure.of(roundMedians);
+		section.row("exec create → exit, median per round", rounds.format("%.1f ms"));
+		return new Result(execMedian, execP99, startMedian, errors.sum(), burstWall / 1e6, rounds);
 	}
 
 }

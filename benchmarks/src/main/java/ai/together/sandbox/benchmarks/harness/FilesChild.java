@@ -1,5 +1,6 @@
 package ai.together.sandbox.benchmarks.harness;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -30,7 +33,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  * The client side of target 4, run in a JVM of its own (the stub stays in the parent, so this
  * heap holds nothing but the client and the file): writes a file of random bytes, reads it back,
  * checks the bytes and prints the times and the heap figures of each half as a {@code RESULT}
- * line. Variants: {@code sdk} (the blocking SDK), {@code webclient} (a bare WebClient doing what
+ * line. Variants: {@code sdk} (the blocking SDK's {@code upload} from the array, then
+ * {@code readBytes}), {@code sdk-create} (its {@code create}, which decodes the echoed file it
+ * returns, then {@code readBytes}), {@code none} (no transfer: the caller's arrays alone, the floor
+ * of the smallest heap), {@code big} (a file on disk uploaded and downloaded with the file API),
+ * {@code webclient} (a bare WebClient doing what
  * the SDK does: the whole JSON joined, parsed into {@code FileContent}, Base64-decoded) and
  * {@code streaming} (the JDK HttpClient with Jackson decoding the Base64 string straight from the
  * socket into bytes, never holding the text: what closing the gap would look like).
@@ -49,19 +56,26 @@ public final class FilesChild {
 
 	/**
 	 * Runs one round trip.
-	 * @param args the stub's base URL, the file size in bytes and the variant
+	 * @param args the stub's base URL, the file size in bytes, the variant and, for {@code big}, the
+	 * directory of its files
 	 * @throws Exception when the round trip fails
 	 */
 	public static void main(String[] args) throws Exception {
 		String baseUrl = args[0];
-		int size = Integer.parseInt(args[1]);
 		String variant = args[2];
+		int size = variant.equals("big") ? 0 : Integer.parseInt(args[1]);
 		TogetherSandbox sdk = TogetherSandbox.builder().apiKey(AgentStub.API_KEY).baseUrl(baseUrl).build();
 		ConnectionProvider pool = RawClients.sdkLikePool("raw-files");
 		try (Sandbox sandbox = sdk.sandboxes().start(AgentStub.sandboxId(0))) {
 			String agentUrl = sandbox.vmInfo().agentUrl();
+			if (variant.equals("big")) {
+				bigFile(sandbox, Long.parseLong(args[1]), Path.of(args[3]));
+				return;
+			}
 			Client client = switch (variant) {
 				case "sdk" -> new SdkClient(sandbox);
+				case "sdk-create" -> new SdkCreateClient(sandbox);
+				case "none" -> new NoClient();
 				case "webclient" -> new WebClientClient(RawClients.webClient(pool), agentUrl);
 				case "streaming" -> new StreamingClient(agentUrl);
 				default -> throw new IllegalArgumentException("unknown variant " + variant);
@@ -147,7 +161,62 @@ public final class FilesChild {
 
 	}
 
+	/**
+	 * The 1 GiB case: a file of random bytes made on disk, uploaded from there, downloaded to
+	 * another file, compared chunk by chunk; the heap is whatever {@code -Xmx} the parent chose.
+	 */
+	private static void bigFile(Sandbox sandbox, long size, Path directory) throws IOException {
+		Path source = directory.resolve("source.bin");
+		Path target = directory.resolve("target.bin");
+		byte[] chunk = new byte[1024 * 1024];
+		Random random = new Random(42);
+		try (java.io.OutputStream out = Files.newOutputStream(source)) {
+			for (long written = 0; written < size; written += chunk.length) {
+				random.nextBytes(chunk);
+				out.write(chunk, 0, (int) Math.min(chunk.length, size - written));
+			}
+		}
+		HeapMeter meter = HeapMeter.start(Duration.ofMillis(5));
+		long started = System.nanoTime();
+		long uploaded;
+		long downloaded;
+		try {
+			sandbox.files().upload(PATH, source);
+			uploaded = System.nanoTime();
+			long bytes = sandbox.files().download(PATH, target);
+			downloaded = System.nanoTime();
+			if (bytes != size) {
+				throw new IllegalStateException("downloaded " + bytes + " bytes, expected " + size);
+			}
+		}
+		finally {
+			meter.close();
+		}
+		if (Files.mismatch(source, target) != -1) {
+			throw new IllegalStateException("the file downloaded differs from the one uploaded");
+		}
+		System.out.println(ChildJvm.RESULT_PREFIX + "ok=true uploadMs=" + (uploaded - started) / 1_000_000
+				+ " downloadMs=" + (downloaded - uploaded) / 1_000_000 + " peak=" + meter.peakUsed() + " maxHeap="
+				+ Runtime.getRuntime().maxMemory());
+	}
+
+	/** The SDK's big-file upload from the caller's array, then {@code readBytes}. */
 	private record SdkClient(Sandbox sandbox) implements Client {
+
+		@Override
+		public void write(byte[] data) {
+			this.sandbox.files().upload(PATH, new ByteArrayInputStream(data));
+		}
+
+		@Override
+		public byte[] read() {
+			return this.sandbox.files().readBytes(PATH);
+		}
+
+	}
+
+	/** The SDK's {@code create} (which returns the echoed file, decoded), then {@code readBytes}. */
+	private record SdkCreateClient(Sandbox sandbox) implements Client {
 
 		@Override
 		public void write(byte[] data) {
@@ -157,6 +226,23 @@ public final class FilesChild {
 		@Override
 		public byte[] read() {
 			return this.sandbox.files().readBytes(PATH);
+		}
+
+	}
+
+	/** No transfer: the caller's arrays alone, the floor of the smallest heap. */
+	private static final class NoClient implements Client {
+
+		private byte[] written = new byte[0];
+
+		@Override
+		public void write(byte[] data) {
+			this.written = data;
+		}
+
+		@Override
+		public byte[] read() {
+			return this.written.clone();
 		}
 
 	}

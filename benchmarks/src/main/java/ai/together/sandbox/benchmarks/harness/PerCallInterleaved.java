@@ -10,7 +10,8 @@ import ai.together.sandbox.benchmarks.jmh.PerCallBenchmark;
 
 /**
  * Target 1 measured a second way: the calls of {@link PerCallBenchmark} timed one by one in a
- * single JVM, the variants taking turns in short batches (the order rotating every round), so
+ * single JVM, every variant warmed up first, then the variants taking turns in batches, each
+ * round running them in one order and then in the reverse order (A B … B A), so
  * that a change of machine load during the run affects every variant alike. JMH runs each
  * benchmark in its own forks one after another, which on a shared 2-core machine lets load drift
  * between benchmarks move their ratio by more than the overhead being measured; this
@@ -26,7 +27,8 @@ public final class PerCallInterleaved {
 	 *
 	 * @param warmupCalls calls per variant before measuring
 	 * @param rounds measured rounds
-	 * @param batch calls per variant and round
+	 * @param batch calls per variant and half-round (each round runs two batches of each variant,
+	 * in opposite orders)
 	 */
 	public record Settings(int warmupCalls, int rounds, int batch) {
 	}
@@ -38,8 +40,9 @@ public final class PerCallInterleaved {
 	 * @param p90 the 90th percentile
 	 * @param p99 the 99th percentile
 	 * @param samples the number of calls timed
+	 * @param roundP50s the median of each round, microseconds
 	 */
-	public record Latency(double p50, double p90, double p99, int samples) {
+	public record Latency(double p50, double p90, double p99, int samples, List<Double> roundP50s) {
 	}
 
 	private PerCallInterleaved() {
@@ -70,28 +73,44 @@ public final class PerCallInterleaved {
 				for (int i = 0; i < settings.warmupCalls(); i++) {
 					variants.get(name).call();
 				}
-				samples.put(name, new long[settings.rounds() * settings.batch()]);
+			}
+			int perRound = 2 * settings.batch();
+			for (String name : names) {
+				samples.put(name, new long[settings.rounds() * perRound]);
 			}
 			for (int round = 0; round < settings.rounds(); round++) {
-				for (int k = 0; k < names.size(); k++) {
-					String name = names.get((round + k) % names.size());
-					Callable<Object> call = variants.get(name);
-					long[] times = samples.get(name);
-					for (int i = 0; i < settings.batch(); i++) {
-						long started = System.nanoTime();
-						call.call();
-						times[round * settings.batch() + i] = System.nanoTime() - started;
+				for (int half = 0; half < 2; half++) {
+					for (int k = 0; k < names.size(); k++) {
+						// A B C … then … C B A: no variant always runs first or right after another.
+						String name = names.get((half == 0) ? k : names.size() - 1 - k);
+						Callable<Object> call = variants.get(name);
+						long[] times = samples.get(name);
+						int offset = round * perRound + half * settings.batch();
+						for (int i = 0; i < settings.batch(); i++) {
+							long started = System.nanoTime();
+							call.call();
+							times[offset + i] = System.nanoTime() - started;
+						}
 					}
 				}
 			}
 			Map<String, Latency> latencies = new LinkedHashMap<>();
 			for (Map.Entry<String, long[]> entry : samples.entrySet()) {
-				long[] sorted = entry.getValue().clone();
+				long[] all = entry.getValue();
+				List<Double> roundP50s = new ArrayList<>();
+				for (int round = 0; round < settings.rounds(); round++) {
+					long[] one = java.util.Arrays.copyOfRange(all, round * perRound, (round + 1) * perRound);
+					java.util.Arrays.sort(one);
+					roundP50s.add(at(one, 50));
+				}
+				long[] sorted = all.clone();
 				java.util.Arrays.sort(sorted);
-				Latency latency = new Latency(at(sorted, 50), at(sorted, 90), at(sorted, 99), sorted.length);
+				Latency latency = new Latency(at(sorted, 50), at(sorted, 90), at(sorted, 99), sorted.length, roundP50s);
 				latencies.put(entry.getKey(), latency);
-				section.row("interleaved " + entry.getKey(), String.format("p50 %.1f µs, p90 %.1f µs, p99 %.1f µs (%d calls)",
-						latency.p50(), latency.p90(), latency.p99(), latency.samples()));
+				section.row("interleaved " + entry.getKey(),
+						String.format("p50 %.1f µs, p90 %.1f µs, p99 %.1f µs (%d calls); p50 per round %s", latency.p50(),
+								latency.p90(), latency.p99(), latency.samples(),
+								Figure.of(roundP50s).format("%.1f µs")));
 			}
 			return latencies;
 		}

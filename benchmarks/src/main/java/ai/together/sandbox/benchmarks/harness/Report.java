@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * The figures of one suite run, printed as Markdown: one table of figures per scenario and one
- * table of targets (met or missed, with the measured values that decide).
+ * table of targets (met, inconclusive or missed, with the measured values that decide and the
+ * load average when the verdict was taken). Only "met" counts as met: the suite's exit status is
+ * non-zero when any target is inconclusive or missed.
  *
  * @author together-sandbox-java
  * @since 0.1.0
@@ -17,6 +19,8 @@ public final class Report {
 	private final List<String[]> targets = new ArrayList<>();
 
 	private final List<String> header = new ArrayList<>();
+
+	private final List<Figure.Verdict> verdicts = new ArrayList<>();
 
 	/**
 	 * Adds a line to the header (machine, JDK, command).
@@ -38,23 +42,42 @@ public final class Report {
 	}
 
 	/**
-	 * Records a target.
-	 * @param id the target number and name, for example {@code 1 per-call (blocking vs WebClient)}
-	 * @param goal what is required, for example {@code ratio ≤ 1.15}
+	 * Records a yes-or-no target.
+	 * @param id the target number and name, for example {@code 2 concurrency: errors}
+	 * @param goal what is required, for example {@code 0}
 	 * @param measured what was measured
 	 * @param met whether the target is met
 	 */
-	public synchronized void target(String id, String goal, String measured, boolean met) {
-		this.targets.add(new String[] { id, goal, measured, met ? "met" : "**missed**" });
-		System.out.printf("[target] %s: %s, measured %s -> %s%n", id, goal, measured, met ? "met" : "MISSED");
+	public void target(String id, String goal, String measured, boolean met) {
+		target(id, goal, measured, Figure.Verdict.of(met));
 	}
 
 	/**
-	 * Returns whether every recorded target is met.
-	 * @return {@code true} when none was missed
+	 * Records a target.
+	 * @param id the target number and name, for example {@code 1 per-call (blocking vs WebClient)}
+	 * @param goal what is required, for example {@code ratio ≤ 1.05}
+	 * @param measured what was measured, with its spread over the rounds
+	 * @param verdict the verdict
+	 */
+	public synchronized void target(String id, String goal, String measured, Figure.Verdict verdict) {
+		String shown = switch (verdict) {
+			case MET -> "met";
+			case INCONCLUSIVE -> "**inconclusive**";
+			case MISSED -> "**missed**";
+		};
+		String load = Machine.loadAverage();
+		this.targets.add(new String[] { id, goal, measured, load, shown });
+		this.verdicts.add(verdict);
+		System.out.printf("[target] %s: %s, measured %s (load %s) -> %s%n", id, goal, measured, load,
+				verdict.name().toLowerCase(java.util.Locale.ROOT));
+	}
+
+	/**
+	 * Returns whether every recorded target is met (an inconclusive one is not).
+	 * @return {@code true} when every target is met
 	 */
 	public synchronized boolean allTargetsMet() {
-		return this.targets.stream().allMatch((row) -> row[3].equals("met"));
+		return this.verdicts.stream().allMatch((verdict) -> verdict == Figure.Verdict.MET);
 	}
 
 	/**
@@ -72,7 +95,9 @@ public final class Report {
 				out.append("| ").append(row[0]).append(" | ").append(row[1]).append(" |\n");
 			}
 		}
-		out.append("\n### Targets\n\n| Target | Goal | Measured | Verdict |\n|---|---|---|---|\n");
+		out.append("\n### Targets\n\nA target is met only when every round meets it; when the spread over the rounds "
+				+ "crosses it, it is inconclusive (not met).\n\n"
+				+ "| Target | Goal | Measured | Load average (1/5/15 min) | Verdict |\n|---|---|---|---|---|\n");
 		for (String[] row : this.targets) {
 			out.append("| ").append(String.join(" | ", row)).append(" |\n");
 		}

@@ -26,7 +26,7 @@ public final class SpringStartupScenario {
 	/**
 	 * What to run.
 	 *
-	 * @param runs fresh JVMs per mode and application
+	 * @param runs pairs of fresh JVMs (one with, one without the starter) per application
 	 * @param warmup whether one pair runs first, unmeasured (it fills the OS file cache)
 	 */
 	public record Settings(int runs, boolean warmup) {
@@ -39,8 +39,11 @@ public final class SpringStartupScenario {
 	 * @param withoutMillis the same without it
 	 * @param clientBeanMillis the creation of the client beans
 	 * @param extraClasses classes loaded with the starter beyond those loaded without
+	 * @param wallDelta whole-process wall time with minus without the starter, per pair, ms
+	 * @param cpuDelta whole-process CPU time with minus without the starter, per pair, ms
 	 */
-	public record Startup(double withMillis, double withoutMillis, double clientBeanMillis, double extraClasses) {
+	public record Startup(double withMillis, double withoutMillis, double clientBeanMillis, double extraClasses,
+			Figure wallDelta, Figure cpuDelta) {
 
 		/**
 		 * Returns what the starter adds.
@@ -90,9 +93,13 @@ public final class SpringStartupScenario {
 		Map<String, List<Double>> run = new LinkedHashMap<>();
 		Map<String, List<Double>> classes = new LinkedHashMap<>();
 		List<Double> clientBean = new ArrayList<>();
+		Map<String, List<Double>> wall = new LinkedHashMap<>();
+		Map<String, List<Double>> cpu = new LinkedHashMap<>();
 		for (String mode : List.of("with", "without")) {
 			run.put(mode, new ArrayList<>());
 			classes.put(mode, new ArrayList<>());
+			wall.put(mode, new ArrayList<>());
+			cpu.put(mode, new ArrayList<>());
 		}
 		for (int i = settings.warmup() ? -1 : 0; i < settings.runs(); i++) {
 			// Alternate which mode goes first, so that neither always runs on a warmer machine.
@@ -103,14 +110,31 @@ public final class SpringStartupScenario {
 					continue;
 				}
 				run.get(mode).add(Long.parseLong(outcome.get("runMicros")) / 1000.0);
+				wall.get(mode).add(outcome.wallNanos() / 1e6);
+				cpu.get(mode).add(Long.parseLong(outcome.get("cpuMicros")) / 1000.0);
 				classes.get(mode).add(Double.parseDouble(outcome.get("classes")));
 				if (mode.equals("with")) {
 					clientBean.add(Long.parseLong(outcome.get("clientBeanMicros")) / 1000.0);
 				}
 			}
 		}
+		List<Double> wallDeltas = new ArrayList<>();
+		List<Double> cpuDeltas = new ArrayList<>();
+		for (int i = 0; i < settings.runs(); i++) {
+			wallDeltas.add(wall.get("with").get(i) - wall.get("without").get(i));
+			cpuDeltas.add(cpu.get("with").get(i) - cpu.get("without").get(i));
+		}
 		Startup startup = new Startup(Stats.median(run.get("with")), Stats.median(run.get("without")),
-				Stats.median(clientBean), Stats.median(classes.get("with")) - Stats.median(classes.get("without")));
+				Stats.median(clientBean), Stats.median(classes.get("with")) - Stats.median(classes.get("without")),
+				Figure.of(wallDeltas), Figure.of(cpuDeltas));
+		section.row(label + ": whole-process wall time with / without the starter",
+				String.format("median %.0f ms / %.0f ms", Stats.median(wall.get("with")), Stats.median(wall.get("without"))));
+		section.row(label + ": whole-process wall time, with minus without, per pair",
+				startup.wallDelta().format("%+.0f ms"));
+		section.row(label + ": whole-process CPU time with / without the starter",
+				String.format("median %.0f ms / %.0f ms", Stats.median(cpu.get("with")), Stats.median(cpu.get("without"))));
+		section.row(label + ": whole-process CPU time, with minus without, per pair",
+				startup.cpuDelta().format("%+.0f ms"));
 		section.row(label + ": SpringApplication.run with / without the starter",
 				String.format("median %.0f ms / %.0f ms (with: %s; without: %s)", startup.withMillis(),
 						startup.withoutMillis(), Stats.list("%.0f", toArray(run.get("with"))),

@@ -92,6 +92,10 @@ public class StartupApplication {
 					+ ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount() + " clientBeanMicros="
 					+ clientBeanMicros(steps) + " client=" + client);
 		}
+		// The CPU time of the whole process so far, JVM start-up and the context's closing included.
+		long cpuNanos = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+		System.out.println(ChildJvm.RESULT_PREFIX + "cpuMicros=" + cpuNanos / 1000);
 	}
 
 	/**

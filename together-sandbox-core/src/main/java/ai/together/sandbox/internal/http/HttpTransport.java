@@ -23,6 +23,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.ChannelOperations;
@@ -34,6 +35,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -479,6 +481,46 @@ public final class HttpTransport implements AutoCloseable {
 	}
 
 	/**
+	 * Exchanges a call whose request body, if any, is streamed from a publisher and returns the
+	 * response body as it arrives, for transfers too large to hold in memory. No retry (the caller
+	 * retries when its body can be sent again) and no whole-call timeout: the response timeout of
+	 * the call (or the default one) bounds each wait for data once the request has been sent,
+	 * through Reactor Netty's per-request {@code responseTimeout}, so a long transfer that keeps
+	 * moving is never cut short. A non-2xx answer fails with the mapped {@code HttpException};
+	 * the response timing out fails with an {@code HttpException} of status 0 whose cause is a
+	 * {@link TimeoutException}. Cancelling the returned Flux closes the connection. Not observed
+	 * (like {@link #stream(ApiCall) streams}; the {@code WebClient}'s own
+	 * {@code http.client.requests} still records it). With a {@code WebClient} on another
+	 * connector than Reactor Netty's there is no response timeout.
+	 * @param call the call (its byte body, if any, is ignored when {@code requestBody} is given)
+	 * @param requestBody the request body, or {@code null} for the call's own body
+	 * @return the response body as it arrives
+	 */
+	public Flux<DataBuffer> transfer(ApiCall call, @Nullable Publisher<DataBuffer> requestBody) {
+		Duration timeout = (call.timeout() != null) ? call.timeout() : this.responseTimeout;
+		String setting = (call.timeout() == null) ? "responseTimeout"
+				: (call.timeoutSetting() != null) ? call.timeoutSetting() : "the call's own timeout";
+		WebClient.RequestHeadersSpec<?> spec = (requestBody != null)
+				? prepare(call).body(BodyInserters.fromDataBuffers(requestBody)) : request(call, null);
+		// Timed by the connection, not by a scheduler timer, and only from the end of the request.
+		Flux<DataBuffer> body = spec.httpRequest((request) -> this.shared.applyTimeout(request, timeout))
+			.exchangeToFlux((response) -> {
+				if (response.statusCode().is2xxSuccessful()) {
+					return response.body(BodyExtractors.toDataBuffers());
+				}
+				return readBytes(response).flatMapMany((bytes) -> Flux.error(ErrorMapper.errorResponse(
+						call.operation(), call.context(), response.statusCode().value(),
+						response.headers().asHttpHeaders(), bytes)));
+			})
+			.onErrorMap(HttpTransport::isReadTimeout,
+					(error) -> new TimeoutException("no data received for " + shownDuration(timeout) + " (" + setting + ")"))
+			.onErrorMap(HttpTransport::isTransportFailure,
+					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
+			.onErrorMap((error) -> this.redactor.redact(error));
+		return untilClosed(call, body);
+	}
+
+	/**
 	 * Fails a call at once when the transport is closed, and ends it (cancelling its exchange,
 	 * which closes the connection) when the transport is closed while it is in flight.
 	 */
@@ -511,8 +553,25 @@ public final class HttpTransport implements AutoCloseable {
 	}
 
 	private WebClient.RequestHeadersSpec<?> request(ApiCall call, @Nullable Duration timeout) {
+		WebClient.RequestBodySpec spec = target(call);
+		if (timeout != null) {
+			spec = spec.httpRequest((request) -> this.shared.applyTimeout(request, timeout));
+		}
+		byte[] body = call.body();
+		if (body == null) {
+			return spec;
+		}
+		return withContentType(spec, call).bodyValue(body);
+	}
+
+	/** The call's target and headers, for a body that is streamed from a publisher. */
+	private WebClient.RequestBodySpec prepare(ApiCall call) {
+		return withContentType(target(call), call);
+	}
+
+	private WebClient.RequestBodySpec target(ApiCall call) {
 		this.redactor.learn(call.bearerToken());
-		WebClient.RequestBodySpec spec = this.shared.webClient()
+		return this.shared.webClient()
 			.method(call.method())
 			.uri(call.uri())
 			.headers((headers) -> {
@@ -521,17 +580,10 @@ public final class HttpTransport implements AutoCloseable {
 				call.headers().forEach(headers::set);
 				headers.setBearerAuth(call.bearerToken());
 			});
-		if (timeout != null) {
-			spec = spec.httpRequest((request) -> this.shared.applyTimeout(request, timeout));
-		}
-		byte[] body = call.body();
-		if (body == null) {
-			return spec;
-		}
-		if (call.contentType() != null) {
-			spec = spec.contentType(MediaType.parseMediaType(call.contentType()));
-		}
-		return spec.bodyValue(body);
+	}
+
+	private static WebClient.RequestBodySpec withContentType(WebClient.RequestBodySpec spec, ApiCall call) {
+		return (call.contentType() != null) ? spec.contentType(MediaType.parseMediaType(call.contentType())) : spec;
 	}
 
 	private <T> Mono<T> readResponse(ApiCall call, ClientResponse response, ResponseDecoder<T> decoder) {
