@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,21 +36,24 @@ public final class SandboxRegistry {
 
 	private final Map<String, SandboxInstance> sandboxes = new ConcurrentHashMap<>();
 
+	/** Ids being created: taken, but not yet saved and visible. */
+	private final Set<String> reserved = ConcurrentHashMap.newKeySet();
+
 	private final Path directory;
 
 	private final Duration transitionDelay;
 
 	private final Duration waitCap;
 
-	private final Runnable changed;
+	private final StateStore store;
 
 	private final ScheduledExecutorService scheduler;
 
-	SandboxRegistry(Path directory, Duration transitionDelay, Duration waitCap, Runnable changed) {
+	SandboxRegistry(Path directory, Duration transitionDelay, Duration waitCap, StateStore store) {
 		this.directory = directory;
 		this.transitionDelay = transitionDelay;
 		this.waitCap = waitCap;
-		this.changed = changed;
+		this.store = store;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
 			Thread thread = new Thread(r, "sandbox-emulator-lifecycle");
 			thread.setDaemon(true);
@@ -104,23 +108,48 @@ public final class SandboxRegistry {
 	 */
 	public SandboxInstance create(String id, long millicpu, long memoryBytes, long diskBytes, boolean ephemeral,
 			String snapshotId, @Nullable Path initialTree) {
-		SandboxInstance sandbox = new SandboxInstance(id, this.directory.resolve(id), Instant.now(), millicpu,
-				memoryBytes, diskBytes, ephemeral, snapshotId, UUID.randomUUID().toString());
-		if (this.sandboxes.putIfAbsent(id, sandbox) != null) {
-			throw ApiException.badRequest("a sandbox with id " + id + " already exists");
+		// Reserved before the look-up, released after the put: of two creations of one id, the
+		// second either finds the reservation or the sandbox.
+		if (!this.reserved.add(id)) {
+			throw taken(id);
 		}
 		try {
-			Files.createDirectories(sandbox.files().root());
-			if (initialTree != null && Files.isDirectory(initialTree)) {
-				FileTrees.copyTree(initialTree, sandbox.files().root());
+			if (this.sandboxes.containsKey(id)) {
+				throw taken(id);
 			}
+			SandboxInstance sandbox = new SandboxInstance(id, this.directory.resolve(id), Instant.now(), millicpu,
+					memoryBytes, diskBytes, ephemeral, snapshotId, UUID.randomUUID().toString());
+			try {
+				Files.createDirectories(sandbox.files().root());
+				if (initialTree != null && Files.isDirectory(initialTree)) {
+					FileTrees.copyTree(initialTree, sandbox.files().root());
+				}
+				// Saved before it is visible: a sandbox that cannot be saved never existed.
+				this.store.insertSandbox(sandbox.record());
+			}
+			catch (IOException ex) {
+				discard(sandbox);
+				throw new ApiException(500, "cannot create the sandbox directory: " + SandboxFiles.reason(ex));
+			}
+			catch (RuntimeException ex) {
+				discard(sandbox);
+				throw ex;
+			}
+			this.sandboxes.put(id, sandbox);
+			return sandbox;
 		}
-		catch (IOException ex) {
-			this.sandboxes.remove(id);
-			throw new ApiException(500, "cannot create the sandbox directory: " + SandboxFiles.reason(ex));
+		finally {
+			this.reserved.remove(id);
 		}
-		this.changed.run();
-		return sandbox;
+	}
+
+	private static void discard(SandboxInstance sandbox) {
+		sandbox.blocking().dispose();
+		deleteDirectory(sandbox);
+	}
+
+	private static ApiException taken(String id) {
+		return ApiException.badRequest("a sandbox with id " + id + " already exists");
 	}
 
 	/**
@@ -142,15 +171,24 @@ public final class SandboxRegistry {
 	 */
 	public void start(SandboxInstance sandbox) {
 		CompletableFuture<Void> settled = new CompletableFuture<>();
-		if (!sandbox.beginStart(settled)) {
+		if (!sandbox.beginStart(settled, this::save)) {
 			return;
 		}
 		this.scheduler.schedule(() -> {
-			sandbox.finishStart();
-			settled.complete(null);
-			this.changed.run();
+			try {
+				sandbox.finishStart(this::save);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Sandbox " + sandbox.id() + " stays starting: " + ex.getMessage());
+			}
+			finally {
+				settled.complete(null);
+			}
 		}, this.transitionDelay.toNanos(), TimeUnit.NANOSECONDS);
-		this.changed.run();
+	}
+
+	private void save(SandboxRecord record) {
+		this.store.updateSandboxes(List.of(record));
 	}
 
 	/**
@@ -160,7 +198,7 @@ public final class SandboxRegistry {
 	 */
 	public void stop(SandboxInstance sandbox, String stopType) {
 		CompletableFuture<Void> settled = new CompletableFuture<>();
-		if (!sandbox.beginStop(stopType, settled)) {
+		if (!sandbox.beginStop(stopType, settled, this::save)) {
 			return;
 		}
 		this.scheduler.schedule(() -> {
@@ -168,12 +206,17 @@ public final class SandboxRegistry {
 				sandbox.execs().killAll();
 			}
 			finally {
-				sandbox.finishStop(stopType);
-				settled.complete(null);
-				this.changed.run();
+				try {
+					sandbox.finishStop(stopType, this::save);
+				}
+				catch (RuntimeException ex) {
+					logger.error("Sandbox " + sandbox.id() + " stays stopping: " + ex.getMessage());
+				}
+				finally {
+					settled.complete(null);
+				}
 			}
 		}, this.transitionDelay.toNanos(), TimeUnit.NANOSECONDS);
-		this.changed.run();
 	}
 
 	/**
@@ -181,34 +224,46 @@ public final class SandboxRegistry {
 	 * @param sandbox the sandbox
 	 */
 	public void delete(SandboxInstance sandbox) {
-		if (this.sandboxes.remove(sandbox.id(), sandbox)) {
+		// The record goes first: if it cannot be deleted, the sandbox stays as it is.
+		if (sandbox.markDeleted(() -> this.store.deleteSandbox(sandbox.id()))) {
+			this.sandboxes.remove(sandbox.id(), sandbox);
 			sandbox.execs().killAll();
-			sandbox.markDeleted();
-			try {
-				FileTrees.deleteRecursively(sandbox.directory());
-			}
-			catch (IOException ex) {
-				logger.warn("Could not delete the directory of sandbox " + sandbox.id() + ": " + ex.getMessage());
-			}
-			this.changed.run();
+			sandbox.blocking().dispose();
+			deleteDirectory(sandbox);
 		}
 	}
 
-	List<SandboxRecord> records() {
-		return list().stream().map(SandboxInstance::record).toList();
+	private static void deleteDirectory(SandboxInstance sandbox) {
+		try {
+			FileTrees.deleteRecursively(sandbox.directory());
+		}
+		catch (IOException ex) {
+			logger.warn("Could not delete the directory of sandbox " + sandbox.id() + ": " + ex.getMessage());
+		}
 	}
 
-	void restore(List<SandboxRecord> records) {
+	/**
+	 * Restores saved sandboxes.
+	 * @param records the saved records
+	 * @return the records of those that came back other than saved (stopped, having been running)
+	 */
+	List<SandboxRecord> restore(List<SandboxRecord> records) {
+		List<SandboxRecord> changed = new ArrayList<>();
 		for (SandboxRecord record : records) {
 			try {
 				SandboxInstance sandbox = SandboxInstance.restore(record, this.directory.resolve(record.id()));
 				Files.createDirectories(sandbox.files().root());
 				this.sandboxes.put(record.id(), sandbox);
+				SandboxRecord restored = sandbox.record();
+				if (!restored.equals(record)) {
+					changed.add(restored);
+				}
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.warn("Ignoring sandbox " + record.id() + " of the saved state: " + ex.getMessage());
 			}
 		}
+		return changed;
 	}
 
 	/** Kills the execs of every sandbox, all at once, and stops the lifecycle timers. */

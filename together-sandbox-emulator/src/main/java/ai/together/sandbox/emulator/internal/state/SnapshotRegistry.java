@@ -12,7 +12,8 @@ import ai.together.sandbox.emulator.internal.http.ApiException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The snapshots by id and their aliases by alias string.
+ * The snapshots by id and their aliases by alias string. Reads take no lock; changes take the
+ * registry's, each saved before it is made in memory.
  */
 public final class SnapshotRegistry {
 
@@ -23,10 +24,10 @@ public final class SnapshotRegistry {
 
 	private final Map<String, AliasRecord> aliases = new ConcurrentHashMap<>();
 
-	private final Runnable changed;
+	private final StateStore store;
 
-	SnapshotRegistry(Runnable changed) {
-		this.changed = changed;
+	SnapshotRegistry(StateStore store) {
+		this.store = store;
 	}
 
 	/**
@@ -36,13 +37,13 @@ public final class SnapshotRegistry {
 	 * @param build the build that produced the image, if any
 	 * @return the snapshot
 	 */
-	public SnapshotRecord create(String image, String architecture, @Nullable BuildRecord build) {
+	public synchronized SnapshotRecord create(String image, String architecture, @Nullable BuildRecord build) {
 		String now = Instant.now().toString();
 		SnapshotRecord snapshot = new SnapshotRecord(UUID.randomUUID().toString(), PROJECT_ID,
 				build != null ? build.byteSize() : 0L, false, false, false, now, null, now, image, architecture,
 				build != null ? build.buildId() : null);
+		this.store.insertSnapshot(snapshot);
 		this.snapshots.put(snapshot.id(), snapshot);
-		this.changed.run();
 		return snapshot;
 	}
 
@@ -94,11 +95,11 @@ public final class SnapshotRegistry {
 	 * @param id the snapshot id
 	 * @throws ApiException 404 if there is none
 	 */
-	public void delete(String id) {
+	public synchronized void delete(String id) {
 		SnapshotRecord snapshot = get(id);
+		this.store.deleteSnapshot(snapshot.id());
 		this.snapshots.remove(snapshot.id());
 		this.aliases.values().removeIf(a -> a.snapshotId().equals(snapshot.id()));
-		this.changed.run();
 	}
 
 	/**
@@ -107,13 +108,14 @@ public final class SnapshotRegistry {
 	 * @param alias the alias
 	 * @throws ApiException 404 if the snapshot does not exist
 	 */
-	public void alias(String snapshotId, String alias) {
+	public synchronized void alias(String snapshotId, String alias) {
 		SnapshotRecord snapshot = get(snapshotId);
 		String now = Instant.now().toString();
-		this.aliases.compute(alias, (key, existing) -> new AliasRecord(
-				existing != null ? existing.id() : UUID.randomUUID().toString(), snapshot.id(), alias,
-				existing != null ? existing.createdAt() : now, now));
-		this.changed.run();
+		AliasRecord existing = this.aliases.get(alias);
+		AliasRecord record = new AliasRecord(existing != null ? existing.id() : UUID.randomUUID().toString(),
+				snapshot.id(), alias, existing != null ? existing.createdAt() : now, now);
+		this.store.putAlias(record);
+		this.aliases.put(alias, record);
 	}
 
 	/**
@@ -164,13 +166,9 @@ public final class SnapshotRegistry {
 	 * Deletes an alias.
 	 * @param alias the alias
 	 */
-	public void deleteAlias(AliasRecord alias) {
+	public synchronized void deleteAlias(AliasRecord alias) {
+		this.store.deleteAlias(alias.alias());
 		this.aliases.remove(alias.alias());
-		this.changed.run();
-	}
-
-	List<AliasRecord> aliasRecords() {
-		return new ArrayList<>(this.aliases.values());
 	}
 
 	void restore(List<SnapshotRecord> snapshots, List<AliasRecord> aliases) {
