@@ -13,7 +13,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The builds by id and their directories, each holding the unpacked context of its build.
+ * The builds by id and their directories, each holding the unpacked context of its build. Each
+ * change is saved before it is made in memory (a 500 {@link ApiException}, and no change, if it
+ * cannot be).
  */
 public final class BuildRegistry {
 

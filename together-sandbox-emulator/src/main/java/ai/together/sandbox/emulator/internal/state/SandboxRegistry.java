@@ -104,7 +104,8 @@ public final class SandboxRegistry {
 	 * @param snapshotId the snapshot it is created from
 	 * @param initialTree the directory copied as its file tree, if any
 	 * @return the sandbox
-	 * @throws ApiException 400 if the id is taken
+	 * @throws ApiException 400 if the id is taken, 500 if it cannot be saved (then it does not
+	 * exist)
 	 */
 	public SandboxInstance create(String id, long millicpu, long memoryBytes, long diskBytes, boolean ephemeral,
 			String snapshotId, @Nullable Path initialTree) {
@@ -166,7 +167,8 @@ public final class SandboxRegistry {
 	}
 
 	/**
-	 * Starts a created or stopped sandbox; anything else is left as it is.
+	 * Starts a created or stopped sandbox; anything else is left as it is. The start is saved
+	 * before it is made; a 500 {@link ApiException} if it cannot be.
 	 * @param sandbox the sandbox
 	 */
 	public void start(SandboxInstance sandbox) {
@@ -192,7 +194,8 @@ public final class SandboxRegistry {
 	}
 
 	/**
-	 * Stops a running sandbox, killing its execs; anything else is left as it is.
+	 * Stops a running sandbox, killing its execs; anything else is left as it is. The stop is saved
+	 * before it is made; a 500 {@link ApiException} if it cannot be.
 	 * @param sandbox the sandbox
 	 * @param stopType {@code shutdown} or {@code hibernate}
 	 */
@@ -220,7 +223,8 @@ public final class SandboxRegistry {
 	}
 
 	/**
-	 * Deletes a sandbox: its execs, its directory and its record.
+	 * Deletes a sandbox: its record, then its execs and its directory; a 500
+	 * {@link ApiException} (and nothing deleted) if the record cannot be.
 	 * @param sandbox the sandbox
 	 */
 	public void delete(SandboxInstance sandbox) {

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The snapshots by id and their aliases by alias string. Reads take no lock; changes take the
- * registry's, each saved before it is made in memory.
+ * registry's, each saved before it is made in memory (a 500 {@link ApiException}, and no change,
+ * if it cannot be).
  */
 public final class SnapshotRegistry {
 

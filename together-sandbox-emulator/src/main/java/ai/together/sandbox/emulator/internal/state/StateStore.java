@@ -6,8 +6,9 @@ import ai.together.sandbox.emulator.internal.http.ApiException;
 
 /**
  * Where the emulator's state is kept. Each change is durable when its method returns; a change
- * that cannot be made durable throws a 500 {@link ApiException} and leaves the stored state as it
- * was, so that the caller changes nothing in memory either and answers the error.
+ * that cannot be made durable throws an {@link ApiException} (500; 503 once the store is closed)
+ * and leaves the stored state as it was, so that the caller changes nothing in memory either and
+ * answers the error.
  */
 interface StateStore extends AutoCloseable {
 
