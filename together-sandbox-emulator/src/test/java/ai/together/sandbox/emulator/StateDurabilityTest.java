@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -63,11 +64,16 @@ class StateDurabilityTest {
 				creates.add(first.send("POST", "/sandboxes", "{\"millicpu\":250,\"memory_bytes\":1,\"disk_bytes\":1,"
 						+ "\"snapshot_id\":\"" + snapshotId + "\"}").whenComplete((reply, ex) -> answered.incrementAndGet()));
 			}
-			// Killed in the middle of the burst: some creations are answered, others are not yet.
-			await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() >= CREATES / 3);
+			// Killed in the middle of the burst, as seen by the emulator (each creation makes its
+			// directory first): some creations are answered, others are not yet.
+			Path sandboxes = this.dataDirectory.resolve("sandboxes");
+			await().atMost(Duration.ofSeconds(30))
+				.pollInterval(Duration.ofMillis(5))
+				.until(() -> directories(sandboxes) >= CREATES / 3);
 			first.kill();
-			logger.info("emulator started in " + (t1 - t0) / 1_000_000 + " ms; " + answered.get() + " of " + CREATES
-					+ " creations answered " + (System.nanoTime() - t1) / 1_000_000 + " ms after, then SIGKILL");
+			logger.info("emulator started in " + (t1 - t0) / 1_000_000 + " ms; SIGKILL "
+					+ (System.nanoTime() - t1) / 1_000_000 + " ms after, with " + directories(sandboxes)
+					+ " sandbox directories made and " + answered.get() + " of " + CREATES + " creations answered");
 			for (CompletableFuture<Reply> create : creates) {
 				try {
 					Reply reply = create.get(30, TimeUnit.SECONDS);
@@ -83,7 +89,7 @@ class StateDurabilityTest {
 		finally {
 			first.kill();
 		}
-		assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(CREATES / 3);
+		assertThat(acknowledged).isNotEmpty();
 		Emulator second = Emulator.start(this.dataDirectory, this.logs.resolve("second.log"));
 		try {
 			Set<String> listed = new HashSet<>();
@@ -98,6 +104,12 @@ class StateDurabilityTest {
 		}
 		finally {
 			second.kill();
+		}
+	}
+
+	private static long directories(Path directory) throws IOException {
+		try (Stream<Path> entries = Files.list(directory)) {
+			return entries.count();
 		}
 	}
 
