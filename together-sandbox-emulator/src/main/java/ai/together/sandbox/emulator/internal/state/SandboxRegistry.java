@@ -120,6 +120,8 @@ public final class SandboxRegistry {
 			}
 			SandboxInstance sandbox = new SandboxInstance(id, this.directory.resolve(id), Instant.now(), millicpu,
 					memoryBytes, diskBytes, ephemeral, snapshotId, UUID.randomUUID().toString());
+			// A directory left by someone else is never removed here.
+			boolean existed = Files.exists(sandbox.directory());
 			try {
 				Files.createDirectories(sandbox.files().root());
 				if (initialTree != null && Files.isDirectory(initialTree)) {
@@ -129,11 +131,11 @@ public final class SandboxRegistry {
 				this.store.insertSandbox(sandbox.record());
 			}
 			catch (IOException ex) {
-				discard(sandbox);
+				discard(sandbox, existed);
 				throw new ApiException(500, "cannot create the sandbox directory: " + SandboxFiles.reason(ex));
 			}
 			catch (RuntimeException ex) {
-				discard(sandbox);
+				discard(sandbox, existed);
 				throw ex;
 			}
 			this.sandboxes.put(id, sandbox);
@@ -144,9 +146,11 @@ public final class SandboxRegistry {
 		}
 	}
 
-	private static void discard(SandboxInstance sandbox) {
+	private static void discard(SandboxInstance sandbox, boolean keepDirectory) {
 		sandbox.blocking().dispose();
-		deleteDirectory(sandbox);
+		if (!keepDirectory) {
+			deleteDirectory(sandbox);
+		}
 	}
 
 	private static ApiException taken(String id) {
