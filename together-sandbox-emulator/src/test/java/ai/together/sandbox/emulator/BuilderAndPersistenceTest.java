@@ -7,7 +7,13 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +23,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static ai.together.sandbox.emulator.EmulatorClient.enc;
@@ -220,7 +226,8 @@ class BuilderAndPersistenceTest {
 					"ExecItem").body().get("pid").asLong();
 		}
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-		assertThat(this.dataDirectory.resolve("state.json")).exists();
+		assertThat(this.dataDirectory.resolve("state.db")).exists();
+		assertThat(this.dataDirectory.resolve("state.json")).doesNotExist();
 		try (SandboxEmulator second = SandboxEmulator.start(options)) {
 			EmulatorClient client = new EmulatorClient(second);
 			JsonNode record = client.management("GET", "/sandboxes/" + sandboxId, null, "Sandbox").body();
@@ -237,7 +244,7 @@ class BuilderAndPersistenceTest {
 	}
 
 	@Test
-	void aStateFileInTheFormatOfEarlierVersionsLoadsAndIsSavedInTheSameFormat() throws IOException {
+	void aStateFileOfEarlierVersionsIsImportedOnceAndRenamed() throws IOException, SQLException {
 		// Written as the emulator wrote it before its state had typed records: the Sandbox model
 		// without the agent token and URL, plus the snapshot and version ids.
 		String snapshotId = "0c8f2d7e-3a51-4b9e-9f6a-1d2e3f4a5b6c";
@@ -264,43 +271,54 @@ class BuilderAndPersistenceTest {
 				""".formatted(snapshotId, versionId, aliasId);
 		Files.writeString(this.dataDirectory.resolve("state.json"), state);
 		EmulatorOptions options = EmulatorOptions.builder().dataDirectory(this.dataDirectory).apiKey("fixed-key").build();
-		try (SandboxEmulator emulator = SandboxEmulator.start(options)) {
-			EmulatorClient client = new EmulatorClient(emulator);
-			JsonNode sandbox = client.management("GET", "/sandboxes/old-box", null, "Sandbox").body();
-			assertThat(sandbox.get("status").asString()).isEqualTo("stopped");
-			assertThat(sandbox.get("stop_reason").asString()).isEqualTo("shutdown");
-			assertThat(sandbox.get("millicpu").asLong()).isEqualTo(500);
-			assertThat(sandbox.get("created_at").asString()).isEqualTo("2026-01-01T00:00:00Z");
-			assertThat(client.management("GET", "/sandbox-versions/" + versionId, null, "SandboxVersion").body()
-				.get("snapshot_id").asString()).isEqualTo(snapshotId);
-			JsonNode snapshot = client.management("GET", "/snapshots/@" + enc("old@v1"), null, "Snapshot").body();
-			assertThat(snapshot.get("id").asString()).isEqualTo(snapshotId);
-			assertThat(snapshot.get("byte_size").asLong()).isEqualTo(12);
-			assertThat(client.management("GET", "/snapshot-aliases/" + aliasId, null, "SnapshotAlias").body()
-				.get("alias").asString()).isEqualTo("old@v1");
-			Response build = EmulatorClient.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/builds/oldbuild"))
-				.header("Authorization", "Bearer fixed-key")
-				.build());
-			assertThat(build.status()).isEqualTo(200);
-			assertThat(build.body().get("image_ref").asString()).isEqualTo("localhost/emulator/old:latest");
+		// The first start imports the file and renames it; the second reads the database alone.
+		for (int start = 1; start <= 2; start++) {
+			try (SandboxEmulator emulator = SandboxEmulator.start(options)) {
+				EmulatorClient client = new EmulatorClient(emulator);
+				JsonNode sandbox = client.management("GET", "/sandboxes/old-box", null, "Sandbox").body();
+				assertThat(sandbox.get("status").asString()).isEqualTo("stopped");
+				assertThat(sandbox.get("stop_reason").asString()).isEqualTo("shutdown");
+				assertThat(sandbox.get("millicpu").asLong()).isEqualTo(500);
+				assertThat(sandbox.get("created_at").asString()).isEqualTo("2026-01-01T00:00:00Z");
+				assertThat(client.management("GET", "/sandbox-versions/" + versionId, null, "SandboxVersion").body()
+					.get("snapshot_id").asString()).isEqualTo(snapshotId);
+				JsonNode snapshot = client.management("GET", "/snapshots/@" + enc("old@v1"), null, "Snapshot").body();
+				assertThat(snapshot.get("id").asString()).isEqualTo(snapshotId);
+				assertThat(snapshot.get("byte_size").asLong()).isEqualTo(12);
+				assertThat(client.management("GET", "/snapshot-aliases/" + aliasId, null, "SnapshotAlias").body()
+					.get("alias").asString()).isEqualTo("old@v1");
+				Response build = EmulatorClient.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/builds/oldbuild"))
+					.header("Authorization", "Bearer fixed-key")
+					.build());
+				assertThat(build.status()).isEqualTo(200);
+				assertThat(build.body().get("image_ref").asString()).isEqualTo("localhost/emulator/old:latest");
+			}
+			assertThat(this.dataDirectory.resolve("state.json")).as("after start %d", start).doesNotExist();
+			assertThat(this.dataDirectory.resolve("state.json.migrated")).hasContent(state);
 		}
-		JsonNode saved = tools.jackson.databind.json.JsonMapper.builder()
-			.build()
-			.readTree(Files.readAllBytes(this.dataDirectory.resolve("state.json")));
-		assertThat(saved.get("version").asInt()).isEqualTo(1);
-		JsonNode savedSandbox = saved.get("sandboxes").get(0);
-		for (String key : List.of("id", "status", "ephemeral", "millicpu", "memory_bytes", "disk_bytes", "created_at",
-				"updated_at", "start_requested_at", "start_type", "started_at", "stop_requested_at",
-				"requested_stop_type", "stopped_at", "stop_reason", "snapshot_id", "version_id")) {
-			assertThat(savedSandbox.has(key)).as("sandbox key " + key).isTrue();
+		// One row per record, in the columns of the records (the agent token is none of them).
+		try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + this.dataDirectory.resolve("state.db"));
+				Statement query = db.createStatement()) {
+			try (ResultSet rows = query.executeQuery("SELECT * FROM sandboxes")) {
+				assertThat(rows.next()).isTrue();
+				List<String> columns = new ArrayList<>();
+				for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+					columns.add(rows.getMetaData().getColumnName(i));
+				}
+				assertThat(columns).containsExactly("id", "status", "ephemeral", "millicpu", "memory_bytes",
+						"disk_bytes", "created_at", "updated_at", "start_requested_at", "start_type", "started_at",
+						"stop_requested_at", "requested_stop_type", "stopped_at", "stop_reason", "snapshot_id",
+						"version_id", "current");
+				assertThat(rows.getString("status")).isEqualTo("stopped");
+				assertThat(rows.getString("current")).as("a seed sandbox").isNull();
+				assertThat(rows.next()).isFalse();
+			}
+			try (ResultSet rows = query.executeQuery("SELECT logs, byte_size FROM builds")) {
+				assertThat(rows.next()).isTrue();
+				assertThat(rows.getString("logs")).isEqualTo("[\"line one\"]");
+				assertThat(rows.getLong("byte_size")).isEqualTo(12);
+			}
 		}
-		assertThat(savedSandbox.get("status").asString()).isEqualTo("stopped");
-		assertThat(savedSandbox.has("agent_token")).isFalse();
-		assertThat(saved.get("snapshots").get(0).get("protected").asBoolean()).isFalse();
-		assertThat(saved.get("snapshots").get(0).get("build_id").asString()).isEqualTo("oldbuild");
-		assertThat(saved.get("aliases").get(0).get("snapshot_id").asString()).isEqualTo(snapshotId);
-		assertThat(saved.get("builds").get(0).get("logs").get(0).asString()).isEqualTo("line one");
-		assertThat(saved.get("builds").get(0).get("byte_size").asLong()).isEqualTo(12);
 	}
 
 	@Test
