@@ -1,20 +1,27 @@
 package ai.together.sandbox.emulator.internal.state;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import ai.together.sandbox.emulator.internal.http.Dispatcher;
+import ai.together.sandbox.emulator.internal.management.CurrentManagementApi;
 import ai.together.sandbox.emulator.internal.management.ManagementApi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +53,9 @@ class FailedStateWriteTest {
 
 	private final AtomicBoolean diskFull = new AtomicBoolean();
 
+	/** The writes of a transaction whose commit fails even with room: one of them matches. */
+	private final AtomicReference<Predicate<String>> failingWrites = new AtomicReference<>(sql -> false);
+
 	private EmulatorState state;
 
 	private DisposableServer server;
@@ -62,28 +72,61 @@ class FailedStateWriteTest {
 		}
 	}
 
-	/** The real database, whose commits fail with SQLITE_FULL while {@link #diskFull} is set. */
+	/**
+	 * The real database, whose commits fail with SQLITE_FULL while {@link #diskFull} is set, or
+	 * when a statement of the transaction matches {@link #failingWrites}.
+	 */
 	private UnaryOperator<Connection> failingCommits() {
-		return connection -> (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-				new Class<?>[] { Connection.class }, (proxy, method, args) -> {
-					if (method.getName().equals("commit") && this.diskFull.get()) {
-						throw new SQLiteException("[SQLITE_FULL] database or disk is full (" + this.dataDirectory
-								+ "/state.db)", SQLiteErrorCode.SQLITE_FULL);
-					}
-					try {
-						return method.invoke(connection, args);
-					}
-					catch (InvocationTargetException ex) {
-						throw ex.getCause();
-					}
-				});
+		return connection -> {
+			// The store uses its connection under one lock: one transaction at a time.
+			List<String> transaction = new CopyOnWriteArrayList<>();
+			return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+					new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+						if (method.getName().equals("commit")) {
+							boolean fails = this.diskFull.get()
+									|| transaction.stream().anyMatch(this.failingWrites.get());
+							transaction.clear();
+							if (fails) {
+								throw new SQLiteException("[SQLITE_FULL] database or disk is full ("
+										+ this.dataDirectory + "/state.db)", SQLiteErrorCode.SQLITE_FULL);
+							}
+						}
+						if (method.getName().equals("rollback")) {
+							transaction.clear();
+						}
+						Object result = invoke(connection, method, args);
+						if (method.getName().equals("prepareStatement") && result instanceof PreparedStatement statement) {
+							String sql = (String) args[0];
+							return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+									new Class<?>[] { PreparedStatement.class }, (p, m, a) -> {
+										if (m.getName().equals("executeUpdate")) {
+											transaction.add(sql);
+										}
+										return invoke(statement, m, a);
+									});
+						}
+						return result;
+					});
+		};
+	}
+
+	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+		try {
+			return method.invoke(target, args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getCause();
+		}
 	}
 
 	private String start() {
 		this.state = new EmulatorState(this.dataDirectory, SqliteStateStore.open(this.dataDirectory, failingCommits()),
 				Duration.ofMillis(20), Duration.ofSeconds(10));
 		ManagementApi management = new ManagementApi(this.state, "key", () -> "http://127.0.0.1:1", 1024 * 1024);
-		Dispatcher dispatcher = new Dispatcher(List.of(management.routes()), 1024 * 1024, Duration.ofSeconds(15));
+		CurrentManagementApi current = new CurrentManagementApi(this.state, "key", () -> "http://127.0.0.1:1",
+				1024 * 1024);
+		Dispatcher dispatcher = new Dispatcher(List.of(management.routes(), current.routes()), 1024 * 1024,
+				Duration.ofSeconds(15));
 		this.server = HttpServer.create().host("127.0.0.1").port(0).handle(dispatcher::handle).bindNow();
 		return "http://127.0.0.1:" + this.server.port() + "/api/v1";
 	}
@@ -161,6 +204,98 @@ class FailedStateWriteTest {
 		assertThat(call(api, "GET", "/sandboxes/lost-1", null).status()).isEqualTo(200);
 		assertThat(call(api, "GET", "/snapshot-aliases/@lost%40v1", null).status()).isEqualTo(200);
 		assertThat(call(api, "GET", "/sandboxes/" + created, null).status()).isEqualTo(404);
+	}
+
+	@Test
+	void aChangeOfTheCurrentGenerationThatCannotBeSavedAnswersAnErrorAndIsNotMade() throws Exception {
+		String v1 = start().replace("/api/v1", "/v1");
+		String snapshot = call(v1, "POST", "/snapshots", "{\"image\":\"alpine:latest\"}").body().get("id").asString();
+		assertThat(call(v1, "POST", "/snapshots/" + snapshot + "/aliases", "{\"alias\":\"kept@v1\"}").status())
+			.isEqualTo(204);
+		String create = "{\"snapshot_id\":\"" + snapshot + "\"}";
+		String running = call(v1, "POST", "/sandboxes", create).body().get("id").asString();
+		assertThat(call(v1, "POST", "/sandboxes/" + running + "/wait", null).body().get("status").asString())
+			.isEqualTo("running");
+
+		this.diskFull.set(true);
+		assertRefused(call(v1, "POST", "/sandboxes", create), "create a running sandbox");
+		assertRefused(call(v1, "POST", "/sandboxes/" + running + "/terminate", null), "terminate");
+		assertRefused(call(v1, "POST", "/snapshots/" + snapshot + "/retire", null), "retire");
+		assertRefused(call(v1, "POST", "/snapshots", "{\"image\":\"lost:1\"}"), "create snapshot");
+		assertRefused(call(v1, "POST", "/snapshots/" + snapshot + "/aliases", "{\"alias\":\"lost@v1\"}"),
+				"alias upsert");
+		assertRefused(call(v1, "DELETE", "/snapshot-aliases/kept%40v1", null), "delete alias");
+
+		// Nothing of it was made in memory.
+		assertCurrentUnchanged(v1, snapshot, running, "running", "cold_started");
+
+		// Nor in the data directory: the sandbox, running when the emulator stopped, was lost.
+		this.diskFull.set(false);
+		stop();
+		v1 = start().replace("/api/v1", "/v1");
+		assertCurrentUnchanged(v1, snapshot, running, "terminated", "node_lost");
+
+		// With room again, the same changes are made.
+		assertThat(call(v1, "POST", "/snapshots/" + snapshot + "/retire", null).body().get("retired_at").isNull())
+			.isFalse();
+		assertThat(call(v1, "DELETE", "/snapshot-aliases/kept%40v1", null).status()).isEqualTo(204);
+		stop();
+		v1 = start().replace("/api/v1", "/v1");
+		assertThat(call(v1, "GET", "/snapshots/" + snapshot, null).body().get("retired_at").isNull()).isFalse();
+		assertThat(call(v1, "GET", "/snapshots/@kept%40v1", null).status()).isEqualTo(404);
+	}
+
+	@Test
+	void aTerminationSnapshotThatCannotBeSavedLeavesNoSnapshotNorAliasAndKeepsTheFiles() throws Exception {
+		String v1 = start().replace("/api/v1", "/v1");
+		String snapshot = call(v1, "POST", "/snapshots", "{\"image\":\"alpine:latest\"}").body().get("id").asString();
+		String create = "{\"snapshot_id\":\"" + snapshot
+				+ "\",\"termination_policy\":{\"snapshot\":{\"aliases\":[\"lost@v2\"]}}}";
+		String sandbox = call(v1, "POST", "/sandboxes", create).body().get("id").asString();
+		assertThat(call(v1, "POST", "/sandboxes/" + sandbox + "/wait", null).body().get("status").asString())
+			.isEqualTo("running");
+		Path files = this.dataDirectory.resolve("sandboxes").resolve(sandbox).resolve("fs");
+		Files.writeString(files.resolve("work.txt"), "unsaved work");
+
+		// Only the transaction of the snapshot fails: the termination itself is saved.
+		this.failingWrites.set(sql -> sql.startsWith("INSERT INTO snapshots"));
+		assertThat(call(v1, "POST", "/sandboxes/" + sandbox + "/terminate", null).status()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> call(v1, "GET", "/sandboxes/" + sandbox, null).body().get("status").asString(),
+					"terminated"::equals);
+		this.failingWrites.set(sql -> false);
+
+		for (int start = 1; start <= 2; start++) {
+			String api = start == 1 ? v1 : start().replace("/api/v1", "/v1");
+			JsonNode terminated = call(api, "GET", "/sandboxes/" + sandbox, null).body();
+			assertThat(terminated.get("status").asString()).as("start %d", start).isEqualTo("terminated");
+			assertThat(terminated.get("status_reason").asString()).isEqualTo("termination_requested");
+			assertThat(call(api, "GET", "/snapshots/@sandbox%3A" + sandbox, null).status()).isEqualTo(404);
+			assertThat(call(api, "GET", "/snapshots/@lost%40v2", null).status()).isEqualTo(404);
+			assertThat(call(api, "GET", "/snapshots", null).body().get("data").valueStream()
+				.map(s -> s.get("id").asString())
+				.toList()).containsExactly(snapshot);
+			assertThat(this.dataDirectory.resolve("snapshots")).satisfiesAnyOf(
+					dir -> assertThat(dir).doesNotExist(), dir -> assertThat(dir).isEmptyDirectory());
+			assertThat(files.resolve("work.txt")).as("the files the snapshot did not save").hasContent("unsaved work");
+			stop();
+		}
+	}
+
+	private void assertCurrentUnchanged(String v1, String snapshot, String running, String status, String reason)
+			throws Exception {
+		JsonNode sandboxes = call(v1, "GET", "/sandboxes", null).body().get("data");
+		assertThat(sandboxes.valueStream().map(s -> s.get("id").asString()).toList()).containsExactly(running);
+		JsonNode sandbox = call(v1, "GET", "/sandboxes/" + running, null).body();
+		assertThat(sandbox.get("status").asString()).isEqualTo(status);
+		assertThat(sandbox.get("status_reason").asString()).isEqualTo(reason);
+		JsonNode kept = call(v1, "GET", "/snapshots/" + snapshot, null).body();
+		assertThat(kept.get("retired_at").isNull()).as("not retired").isTrue();
+		assertThat(call(v1, "GET", "/snapshots", null).body().get("data").valueStream()
+			.map(s -> s.get("id").asString())
+			.toList()).containsExactly(snapshot);
+		assertThat(call(v1, "GET", "/snapshots/@kept%40v1", null).body().get("id").asString()).isEqualTo(snapshot);
+		assertThat(call(v1, "GET", "/snapshots/@lost%40v1", null).status()).isEqualTo(404);
 	}
 
 	private void assertNoBuild(String id) {
