@@ -223,17 +223,24 @@ public final class SnapshotRegistry {
 
 	/**
 	 * Registers an alias with a snapshot of its own created from an image, unless the alias exists
-	 * already (then it is kept as it is).
+	 * already (then it is kept as it is). The snapshot and the alias are saved together, or
+	 * neither.
 	 * @param alias the alias
 	 * @param image the image of the new snapshot
 	 * @return whether the alias was created
+	 * @throws ApiException 500 if they cannot be saved (then neither exists)
 	 */
 	public synchronized boolean ensureAlias(String alias, String image) {
 		if (this.aliases.containsKey(alias)) {
 			return false;
 		}
-		SnapshotRecord snapshot = create(image, "amd64", null);
-		alias(snapshot.id(), alias);
+		String now = Instant.now().toString();
+		SnapshotRecord snapshot = new SnapshotRecord(UUID.randomUUID().toString(), PROJECT_ID, 0L, false, false, false,
+				now, null, now, image, "amd64", null);
+		AliasRecord record = aliasRecord(snapshot, alias, now);
+		this.store.insertSnapshot(snapshot, List.of(record));
+		this.snapshots.put(snapshot.id(), snapshot);
+		this.aliases.put(alias, record);
 		return true;
 	}
 

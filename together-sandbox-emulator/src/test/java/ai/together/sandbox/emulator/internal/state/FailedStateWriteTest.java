@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -280,6 +281,47 @@ class FailedStateWriteTest {
 			assertThat(files.resolve("work.txt")).as("the files the snapshot did not save").hasContent("unsaved work");
 			stop();
 		}
+	}
+
+	@Test
+	void aTtlTerminationThatCannotBeSavedLeavesTheSandboxRunning() throws Exception {
+		String v1 = start().replace("/api/v1", "/v1");
+		String snapshot = call(v1, "POST", "/snapshots", "{\"image\":\"alpine:latest\"}").body().get("id").asString();
+		AtomicInteger updates = new AtomicInteger();
+		// The end of the start (the first update of the sandbox) is saved; the termination its ttl
+		// begins (the second) is not.
+		this.failingWrites.set(sql -> sql.startsWith("UPDATE sandboxes") && updates.incrementAndGet() > 1);
+		String sandbox = call(v1, "POST", "/sandboxes", "{\"snapshot_id\":\"" + snapshot + "\",\"ttl\":1}").body()
+			.get("id")
+			.asString();
+		assertThat(call(v1, "POST", "/sandboxes/" + sandbox + "/wait", null).body().get("status").asString())
+			.isEqualTo("running");
+		await().atMost(Duration.ofSeconds(10)).until(() -> updates.get() >= 2);
+		JsonNode record = call(v1, "GET", "/sandboxes/" + sandbox, null).body();
+		assertThat(record.get("status").asString()).as("after the ttl: %s", record).isEqualTo("running");
+		assertThat(record.get("status_reason").asString()).isEqualTo("cold_started");
+		this.failingWrites.set(sql -> false);
+		stop();
+		v1 = start().replace("/api/v1", "/v1");
+		assertThat(call(v1, "GET", "/sandboxes/" + sandbox, null).body().get("status_reason").asString())
+			.as("lost with the emulator, never autoterminated").isEqualTo("node_lost");
+	}
+
+	@Test
+	void aPreRegisteredAliasWhoseAliasCannotBeSavedLeavesNoSnapshot() {
+		start();
+		this.failingWrites.set(sql -> sql.startsWith("INSERT OR REPLACE INTO aliases"));
+		assertThatThrownBy(() -> this.state.snapshots().ensureAlias("pre@v1", "alpine:latest"))
+			.isInstanceOfSatisfying(ApiException.class, ex -> assertThat(ex.status()).isEqualTo(500));
+		assertThat(this.state.snapshots().list()).isEmpty();
+		this.failingWrites.set(sql -> false);
+		stop();
+		start();
+		assertThat(this.state.snapshots().list()).isEmpty();
+		assertThat(this.state.snapshots().ensureAlias("pre@v1", "alpine:latest")).isTrue();
+		stop();
+		start();
+		assertThat(this.state.snapshots().byAlias("pre@v1").image()).isEqualTo("alpine:latest");
 	}
 
 	private void assertCurrentUnchanged(String v1, String snapshot, String running, String status, String reason)
