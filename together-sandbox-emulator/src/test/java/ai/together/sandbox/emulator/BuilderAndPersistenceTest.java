@@ -7,7 +7,13 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +23,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import static ai.together.sandbox.emulator.EmulatorClient.enc;
@@ -220,7 +226,8 @@ class BuilderAndPersistenceTest {
 					"ExecItem").body().get("pid").asLong();
 		}
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-		assertThat(this.dataDirectory.resolve("state.json")).exists();
+		assertThat(this.dataDirectory.resolve("state.db")).exists();
+		assertThat(this.dataDirectory.resolve("state.json")).doesNotExist();
 		try (SandboxEmulator second = SandboxEmulator.start(options)) {
 			EmulatorClient client = new EmulatorClient(second);
 			JsonNode record = client.management("GET", "/sandboxes/" + sandboxId, null, "Sandbox").body();
@@ -237,7 +244,7 @@ class BuilderAndPersistenceTest {
 	}
 
 	@Test
-	void aStateFileInTheFormatOfEarlierVersionsLoadsAndIsSavedInTheSameFormat() throws IOException {
+	void aStateFileOfEarlierVersionsIsImportedOnceAndRenamed() throws IOException, SQLException {
 		// Written as the emulator wrote it before its state had typed records: the Sandbox model
 		// without the agent token and URL, plus the snapshot and version ids.
 		String snapshotId = "0c8f2d7e-3a51-4b9e-9f6a-1d2e3f4a5b6c";
@@ -264,43 +271,171 @@ class BuilderAndPersistenceTest {
 				""".formatted(snapshotId, versionId, aliasId);
 		Files.writeString(this.dataDirectory.resolve("state.json"), state);
 		EmulatorOptions options = EmulatorOptions.builder().dataDirectory(this.dataDirectory).apiKey("fixed-key").build();
+		// The first start imports the file and renames it; the second reads the database alone.
+		for (int start = 1; start <= 2; start++) {
+			try (SandboxEmulator emulator = SandboxEmulator.start(options)) {
+				EmulatorClient client = new EmulatorClient(emulator);
+				JsonNode sandbox = client.management("GET", "/sandboxes/old-box", null, "Sandbox").body();
+				assertThat(sandbox.get("status").asString()).isEqualTo("stopped");
+				assertThat(sandbox.get("stop_reason").asString()).isEqualTo("shutdown");
+				assertThat(sandbox.get("millicpu").asLong()).isEqualTo(500);
+				assertThat(sandbox.get("created_at").asString()).isEqualTo("2026-01-01T00:00:00Z");
+				assertThat(client.management("GET", "/sandbox-versions/" + versionId, null, "SandboxVersion").body()
+					.get("snapshot_id").asString()).isEqualTo(snapshotId);
+				JsonNode snapshot = client.management("GET", "/snapshots/@" + enc("old@v1"), null, "Snapshot").body();
+				assertThat(snapshot.get("id").asString()).isEqualTo(snapshotId);
+				assertThat(snapshot.get("byte_size").asLong()).isEqualTo(12);
+				assertThat(client.management("GET", "/snapshot-aliases/" + aliasId, null, "SnapshotAlias").body()
+					.get("alias").asString()).isEqualTo("old@v1");
+				Response build = EmulatorClient.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/builds/oldbuild"))
+					.header("Authorization", "Bearer fixed-key")
+					.build());
+				assertThat(build.status()).isEqualTo(200);
+				assertThat(build.body().get("image_ref").asString()).isEqualTo("localhost/emulator/old:latest");
+			}
+			assertThat(this.dataDirectory.resolve("state.json")).as("after start %d", start).doesNotExist();
+			assertThat(this.dataDirectory.resolve("state.json.migrated")).hasContent(state);
+		}
+		// One row per record, in the columns of the records (the agent token is none of them).
+		try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + this.dataDirectory.resolve("state.db"));
+				Statement query = db.createStatement()) {
+			try (ResultSet rows = query.executeQuery("SELECT * FROM sandboxes")) {
+				assertThat(rows.next()).isTrue();
+				List<String> columns = new ArrayList<>();
+				for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+					columns.add(rows.getMetaData().getColumnName(i));
+				}
+				assertThat(columns).containsExactly("id", "status", "ephemeral", "millicpu", "memory_bytes",
+						"disk_bytes", "created_at", "updated_at", "start_requested_at", "start_type", "started_at",
+						"stop_requested_at", "requested_stop_type", "stopped_at", "stop_reason", "snapshot_id",
+						"version_id", "current");
+				assertThat(rows.getString("status")).isEqualTo("stopped");
+				assertThat(rows.getString("current")).as("a seed sandbox").isNull();
+				assertThat(rows.next()).isFalse();
+			}
+			try (ResultSet rows = query.executeQuery("SELECT logs, byte_size FROM builds")) {
+				assertThat(rows.next()).isTrue();
+				assertThat(rows.getString("logs")).isEqualTo("[\"line one\"]");
+				assertThat(rows.getLong("byte_size")).isEqualTo(12);
+			}
+		}
+	}
+
+	@Test
+	void aStateFileWithSandboxesAndSnapshotsOfTheCurrentGenerationIsImportedWithTheirFields() throws IOException {
+		// As the emulator wrote it before state.db, once it served /v1: the current part of a
+		// sandbox, and the tags, ttl and retirement of snapshots.
+		String sandboxId = "3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c";
+		String active = "0c8f2d7e-3a51-4b9e-9f6a-1d2e3f4a5b6c";
+		String retired = "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a";
+		String state = """
+				{"version":1,
+				 "sandboxes":[{"id":"%1$s","status":"stopped","ephemeral":false,"millicpu":2000,
+				   "memory_bytes":2000000000,"disk_bytes":10737418240,"created_at":"2026-01-01T00:00:00Z",
+				   "updated_at":"2026-01-01T00:00:09Z","start_requested_at":"2026-01-01T00:00:00Z",
+				   "start_type":"cold_start","started_at":"2026-01-01T00:00:01Z","stop_requested_at":"2026-01-01T00:00:08Z",
+				   "requested_stop_type":"shutdown","stopped_at":"2026-01-01T00:00:09Z","stop_reason":"shutdown",
+				   "snapshot_id":"%2$s","version_id":"5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+				   "current":{"cpu":2.0,"ttl":600,"tags":{"team":"core"},
+				     "termination_policy":{"aliases":["kept@v2"],"ttl":60,"tags":{"from":"policy"}},
+				     "termination_reason":"termination_requested"}}],
+				 "snapshots":[{"id":"%2$s","project_id":"local-emulator","byte_size":0,"protected":false,
+				   "optimized":false,"includes_memory_snapshot":false,"created_at":"2026-01-01T00:00:00Z",
+				   "optimized_at":null,"updated_at":"2026-01-01T00:00:00Z","image":"alpine:latest",
+				   "architecture":"amd64","build_id":null,"tags":{"suite":"import"},"ttl":999999999,"retired_at":null},
+				  {"id":"%3$s","project_id":"local-emulator","byte_size":0,"protected":false,
+				   "optimized":false,"includes_memory_snapshot":false,"created_at":"2026-01-01T00:00:00Z",
+				   "optimized_at":null,"updated_at":"2026-01-01T00:00:05Z","image":"alpine:latest",
+				   "architecture":"amd64","build_id":null,"tags":null,"ttl":null,"retired_at":"2026-01-01T00:00:05Z"}],
+				 "aliases":[],"builds":[]}
+				""".formatted(sandboxId, active, retired);
+		Files.writeString(this.dataDirectory.resolve("state.json"), state);
+		EmulatorOptions options = EmulatorOptions.builder().dataDirectory(this.dataDirectory).apiKey("fixed-key").build();
+		for (int start = 1; start <= 2; start++) {
+			try (SandboxEmulator emulator = SandboxEmulator.start(options)) {
+				EmulatorClient client = new EmulatorClient(emulator);
+				JsonNode sandbox = client.current("GET", "/sandboxes/" + sandboxId, null, "Sandbox").body();
+				assertThat(sandbox.get("status").asString()).as("after start %d", start).isEqualTo("terminated");
+				assertThat(sandbox.get("status_reason").asString()).isEqualTo("termination_requested");
+				assertThat(sandbox.get("cpu").asDouble()).isEqualTo(2.0);
+				assertThat(sandbox.get("ttl").asLong()).isEqualTo(600);
+				assertThat(sandbox.get("tags").get("team").asString()).isEqualTo("core");
+				JsonNode policy = sandbox.get("termination_policy").get("snapshot");
+				assertThat(policy.get("aliases").get(0).asString()).isEqualTo("kept@v2");
+				assertThat(policy.get("ttl").asLong()).isEqualTo(60);
+				assertThat(policy.get("tags").get("from").asString()).isEqualTo("policy");
+				assertThat(client.management("GET", "/sandboxes/" + sandboxId, null, null).status())
+					.as("a sandbox of the current generation stays hidden from the seed API").isEqualTo(404);
+				JsonNode snapshot = client.current("GET", "/snapshots/" + active, null, "Snapshot").body();
+				assertThat(snapshot.get("tags").get("suite").asString()).isEqualTo("import");
+				assertThat(snapshot.get("retired_at").isNull()).isTrue();
+				JsonNode gone = client.current("GET", "/snapshots/" + retired, null, "Snapshot").body();
+				assertThat(gone.get("retired_at").asString()).startsWith("2026-01-01T00:00:05");
+				assertThat(client.current("POST", "/sandboxes", Map.of("snapshot_id", retired), null).status())
+					.as("a retired snapshot creates no sandbox").isEqualTo(400);
+			}
+		}
+		assertThat(this.dataDirectory.resolve("state.json.migrated")).hasContent(state);
+	}
+
+	@Test
+	void aDatabaseOfSchemaVersionOneIsUpgradedAndKeepsItsRows() throws Exception {
+		// The schema of the first emulator with state.db, before the current API generation.
+		String versionId = "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b";
+		String snapshotId = "0c8f2d7e-3a51-4b9e-9f6a-1d2e3f4a5b6c";
+		try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + this.dataDirectory.resolve("state.db"));
+				Statement update = db.createStatement()) {
+			update.execute("""
+					CREATE TABLE sandboxes (id TEXT PRIMARY KEY, status TEXT NOT NULL, ephemeral INTEGER NOT NULL,
+					  millicpu INTEGER NOT NULL, memory_bytes INTEGER NOT NULL, disk_bytes INTEGER NOT NULL,
+					  created_at TEXT NOT NULL, updated_at TEXT, start_requested_at TEXT, start_type TEXT,
+					  started_at TEXT, stop_requested_at TEXT, requested_stop_type TEXT, stopped_at TEXT,
+					  stop_reason TEXT, snapshot_id TEXT NOT NULL, version_id TEXT NOT NULL)""");
+			update.execute("""
+					CREATE TABLE snapshots (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, byte_size INTEGER NOT NULL,
+					  protected INTEGER NOT NULL, optimized INTEGER NOT NULL, includes_memory_snapshot INTEGER NOT NULL,
+					  created_at TEXT NOT NULL, optimized_at TEXT, updated_at TEXT NOT NULL, image TEXT NOT NULL,
+					  architecture TEXT NOT NULL, build_id TEXT)""");
+			update.execute("""
+					CREATE TABLE aliases (alias TEXT PRIMARY KEY, id TEXT NOT NULL, snapshot_id TEXT NOT NULL,
+					  created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""");
+			update.execute("""
+					CREATE TABLE builds (build_id TEXT PRIMARY KEY, status TEXT NOT NULL, image_name TEXT NOT NULL,
+					  image_ref TEXT NOT NULL, dockerfile TEXT NOT NULL, error TEXT, created_at TEXT NOT NULL,
+					  logs TEXT NOT NULL, byte_size INTEGER NOT NULL)""");
+			update.execute("INSERT INTO snapshots VALUES ('" + snapshotId + "', 'local-emulator', 0, 0, 0, 0, "
+					+ "'2026-01-01T00:00:00Z', NULL, '2026-01-01T00:00:00Z', 'alpine:latest', 'amd64', NULL)");
+			update.execute("INSERT INTO sandboxes VALUES ('old-box', 'stopped', 0, 500, 1024, 2048, "
+					+ "'2026-01-01T00:00:00Z', '2026-01-01T00:00:03Z', NULL, NULL, NULL, NULL, NULL, NULL, 'shutdown', '"
+					+ snapshotId + "', '" + versionId + "')");
+			update.execute("PRAGMA user_version = 1");
+		}
+		EmulatorOptions options = EmulatorOptions.builder().dataDirectory(this.dataDirectory).apiKey("fixed-key").build();
+		String current;
 		try (SandboxEmulator emulator = SandboxEmulator.start(options)) {
 			EmulatorClient client = new EmulatorClient(emulator);
-			JsonNode sandbox = client.management("GET", "/sandboxes/old-box", null, "Sandbox").body();
-			assertThat(sandbox.get("status").asString()).isEqualTo("stopped");
-			assertThat(sandbox.get("stop_reason").asString()).isEqualTo("shutdown");
-			assertThat(sandbox.get("millicpu").asLong()).isEqualTo(500);
-			assertThat(sandbox.get("created_at").asString()).isEqualTo("2026-01-01T00:00:00Z");
-			assertThat(client.management("GET", "/sandbox-versions/" + versionId, null, "SandboxVersion").body()
-				.get("snapshot_id").asString()).isEqualTo(snapshotId);
-			JsonNode snapshot = client.management("GET", "/snapshots/@" + enc("old@v1"), null, "Snapshot").body();
-			assertThat(snapshot.get("id").asString()).isEqualTo(snapshotId);
-			assertThat(snapshot.get("byte_size").asLong()).isEqualTo(12);
-			assertThat(client.management("GET", "/snapshot-aliases/" + aliasId, null, "SnapshotAlias").body()
-				.get("alias").asString()).isEqualTo("old@v1");
-			Response build = EmulatorClient.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/builds/oldbuild"))
-				.header("Authorization", "Bearer fixed-key")
-				.build());
-			assertThat(build.status()).isEqualTo(200);
-			assertThat(build.body().get("image_ref").asString()).isEqualTo("localhost/emulator/old:latest");
+			JsonNode old = client.management("GET", "/sandboxes/old-box", null, "Sandbox").body();
+			assertThat(old.get("millicpu").asLong()).isEqualTo(500);
+			assertThat(old.get("stop_reason").asString()).isEqualTo("shutdown");
+			assertThat(client.current("GET", "/snapshots/" + snapshotId, null, "Snapshot").body().get("tags").isEmpty())
+				.isTrue();
+			current = client.createCurrent(Map.of("snapshot_id", snapshotId, "tags", Map.of("k", "v"))).id();
+			assertThat(client.current("POST", "/snapshots/" + snapshotId + "/retire", null, "Snapshot").status())
+				.isEqualTo(200);
 		}
-		JsonNode saved = tools.jackson.databind.json.JsonMapper.builder()
-			.build()
-			.readTree(Files.readAllBytes(this.dataDirectory.resolve("state.json")));
-		assertThat(saved.get("version").asInt()).isEqualTo(1);
-		JsonNode savedSandbox = saved.get("sandboxes").get(0);
-		for (String key : List.of("id", "status", "ephemeral", "millicpu", "memory_bytes", "disk_bytes", "created_at",
-				"updated_at", "start_requested_at", "start_type", "started_at", "stop_requested_at",
-				"requested_stop_type", "stopped_at", "stop_reason", "snapshot_id", "version_id")) {
-			assertThat(savedSandbox.has(key)).as("sandbox key " + key).isTrue();
+		try (SandboxEmulator emulator = SandboxEmulator.start(options)) {
+			EmulatorClient client = new EmulatorClient(emulator);
+			assertThat(client.management("GET", "/sandboxes/old-box", null, "Sandbox").status()).isEqualTo(200);
+			assertThat(client.current("GET", "/snapshots/" + snapshotId, null, "Snapshot").body().get("retired_at")
+				.isNull()).isFalse();
+			assertThat(client.current("GET", "/sandboxes/" + current, null, "Sandbox").body().get("tags").get("k")
+				.asString()).isEqualTo("v");
 		}
-		assertThat(savedSandbox.get("status").asString()).isEqualTo("stopped");
-		assertThat(savedSandbox.has("agent_token")).isFalse();
-		assertThat(saved.get("snapshots").get(0).get("protected").asBoolean()).isFalse();
-		assertThat(saved.get("snapshots").get(0).get("build_id").asString()).isEqualTo("oldbuild");
-		assertThat(saved.get("aliases").get(0).get("snapshot_id").asString()).isEqualTo(snapshotId);
-		assertThat(saved.get("builds").get(0).get("logs").get(0).asString()).isEqualTo("line one");
-		assertThat(saved.get("builds").get(0).get("byte_size").asLong()).isEqualTo(12);
+		try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + this.dataDirectory.resolve("state.db"));
+				Statement query = db.createStatement();
+				ResultSet version = query.executeQuery("PRAGMA user_version")) {
+			assertThat(version.getInt(1)).isEqualTo(2);
+		}
 	}
 
 	@Test

@@ -185,7 +185,7 @@ class EmulatorFuzzTest {
 			files.filter(Files::isRegularFile)
 				.filter((file) -> !file.startsWith(this.emulator.dataDirectory())
 						|| (file.getParent().equals(this.emulator.dataDirectory())
-								&& !file.getFileName().toString().startsWith("state.json"))
+								&& !file.getFileName().toString().startsWith("state.db"))
 						|| file.startsWith(victimDirectory.resolve("fs")))
 				.forEach((file) -> hashes.put(this.root.relativize(file).toString(), hash(file)));
 		}
@@ -198,7 +198,8 @@ class EmulatorFuzzTest {
 	private List<String> newFilesOutsideAllowedPlaces(Map<String, String> before) throws IOException {
 		Path data = this.emulator.dataDirectory();
 		List<Path> allowed = List.of(data.resolve("sandboxes").resolve(this.target.id()), data.resolve("tmp"),
-				data.resolve("builds"), data.resolve("state.json"));
+				data.resolve("builds"), data.resolve("state.db"), data.resolve("state.db-wal"),
+				data.resolve("state.db-shm"));
 		try (Stream<Path> files = Files.walk(this.root)) {
 			return files.filter(Files::isRegularFile)
 				.filter((file) -> !before.containsKey(this.root.relativize(file).toString()))

@@ -164,18 +164,26 @@ public final class CurrentManagementApi {
 		SnapshotRecord snapshot = snapshotToCreateFrom(body);
 		ManagementApi.refuseRetired(snapshot);
 		String id = UUID.randomUUID().toString();
-		SandboxInstance sandbox = this.sandboxes.create(id, Math.round(cpu * 1000), memoryBytes, DISK_BYTES,
+		// Created running: the start is not a separate call any more, and is saved with the creation.
+		SandboxInstance sandbox = this.sandboxes.createStarted(id, Math.round(cpu * 1000), memoryBytes, DISK_BYTES,
 				policy == null, snapshot.id(), this.state.snapshotTrees().treeOf(snapshot),
 				new CurrentFields(cpu, ttl, tags, policy, null));
-		// Created running: the start is not a separate call any more.
-		this.sandboxes.start(sandbox);
 		if (ttl != null) {
 			// Counted from creation; one still starting then is terminated once it runs.
-			this.sandboxes.schedule(() -> this.sandboxes.settled(sandbox)
-				.subscribe(settled -> terminate(settled, settled.record().current().terminationPolicy(),
-						"autoterminated")), Duration.ofSeconds(ttl));
+			this.sandboxes.schedule(() -> this.sandboxes.settled(sandbox).subscribe(this::autoterminate),
+					Duration.ofSeconds(ttl));
 		}
 		return sandboxReply(201, sandbox, request);
+	}
+
+	/** Terminates a sandbox whose ttl ran out (on the lifecycle thread, where saving may block). */
+	private void autoterminate(SandboxInstance sandbox) {
+		try {
+			terminate(sandbox, sandbox.record().current().terminationPolicy(), "autoterminated");
+		}
+		catch (RuntimeException ex) {
+			logger.error("Sandbox " + sandbox.id() + " keeps running past its ttl: " + ex.getMessage());
+		}
 	}
 
 	private SnapshotRecord snapshotToCreateFrom(Map<String, Object> body) {
@@ -243,8 +251,8 @@ public final class CurrentManagementApi {
 			else {
 				snapshot = terminationSnapshot(body.get("snapshot"), "snapshot");
 			}
-			// A terminate while the sandbox starts takes effect once it runs.
-			return this.sandboxes.settled(sandbox).map(settled -> {
+			// A terminate while the sandbox starts takes effect once it runs; saving it blocks.
+			return this.sandboxes.settled(sandbox).publishOn(Schedulers.boundedElastic()).map(settled -> {
 				terminate(settled, snapshot, "termination_requested");
 				return sandboxReply(200, settled, request);
 			});
@@ -253,23 +261,22 @@ public final class CurrentManagementApi {
 
 	/**
 	 * Terminates a running sandbox: its execs die, then its files become the termination snapshot
-	 * (aliased {@code sandbox:<id>} and the given aliases) or, without one, are deleted.
+	 * (aliased {@code sandbox:<id>} and the given aliases) and are deleted. A 500
+	 * {@link ApiException} (and no termination) if the termination cannot be saved.
 	 */
 	private void terminate(SandboxInstance sandbox, @Nullable TerminationSnapshot snapshot, String reason) {
 		this.sandboxes.terminate(sandbox, reason, () -> {
-			try {
-				if (snapshot != null) {
-					takeSnapshot(sandbox, snapshot);
-				}
+			if (snapshot != null) {
+				// A snapshot that cannot be taken or saved throws: the files then stay in the
+				// sandbox's directory, and the registry logs the error.
+				takeSnapshot(sandbox, snapshot);
 			}
-			finally {
-				// A terminated sandbox is never used again: its files live on in the snapshot only.
-				try {
-					FileTrees.deleteRecursively(sandbox.files().root());
-				}
-				catch (IOException ex) {
-					logger.debug("Could not delete the files of sandbox " + sandbox.id() + ": " + ex.getMessage());
-				}
+			// A terminated sandbox is never used again: its files live on in the snapshot only.
+			try {
+				FileTrees.deleteRecursively(sandbox.files().root());
+			}
+			catch (IOException ex) {
+				logger.debug("Could not delete the files of sandbox " + sandbox.id() + ": " + ex.getMessage());
 			}
 		});
 	}
@@ -283,13 +290,20 @@ public final class CurrentManagementApi {
 		catch (IOException ex) {
 			throw new IllegalStateException("the files could not be snapshotted: " + SandboxFiles.reason(ex), ex);
 		}
-		SnapshotRecord created = this.snapshots.register(snapshotId, "sandbox:" + sandbox.id(), "amd64", null, bytes,
-				snapshot.tags() != null ? snapshot.tags() : Map.of(), snapshot.ttl());
-		this.snapshots.alias(created.id(), "sandbox:" + sandbox.id());
+		List<String> aliases = new ArrayList<>();
+		aliases.add("sandbox:" + sandbox.id());
 		if (snapshot.aliases() != null) {
-			for (String alias : snapshot.aliases()) {
-				this.snapshots.alias(created.id(), alias);
-			}
+			aliases.addAll(snapshot.aliases());
+		}
+		try {
+			// The snapshot and all its aliases in one change: all of them are saved, or none.
+			this.snapshots.register(snapshotId, "sandbox:" + sandbox.id(), "amd64", null, bytes,
+					snapshot.tags() != null ? snapshot.tags() : Map.of(), snapshot.ttl(), aliases);
+		}
+		catch (RuntimeException ex) {
+			this.state.snapshotTrees().delete(snapshotId);
+			throw new IllegalStateException("the termination snapshot could not be saved, the files stay in "
+					+ sandbox.files().root() + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -301,7 +315,8 @@ public final class CurrentManagementApi {
 	// ---------------------------------------------------------------- snapshots and aliases
 
 	private Mono<Reply> createSnapshot(Request request) {
-		return Bodies.jsonObject(request, this.maxJsonBytes).map(body -> {
+		// Saving the snapshot blocks.
+		return Bodies.jsonObject(request, this.maxJsonBytes).publishOn(Schedulers.boundedElastic()).map(body -> {
 			String image = Json.requiredString(body, "image");
 			if (image.isBlank()) {
 				throw ApiException.badRequest("'image' must not be empty");
@@ -373,7 +388,7 @@ public final class CurrentManagementApi {
 	private Mono<Reply> retire(Request request) {
 		SnapshotRecord snapshot = snapshotById(request);
 		return Bodies.drain(request)
-			.then(Mono.fromSupplier(() -> Reply.json(200, CurrentJson.snapshot(this.snapshots.retire(snapshot.id())))));
+			.then(Reply.blocking(() -> Reply.json(200, CurrentJson.snapshot(this.snapshots.retire(snapshot.id())))));
 	}
 
 	private Mono<Reply> listAliases(Request request) {
@@ -384,7 +399,7 @@ public final class CurrentManagementApi {
 
 	private Mono<Reply> createAlias(Request request) {
 		SnapshotRecord snapshot = snapshotById(request);
-		return Bodies.jsonObject(request, this.maxJsonBytes).map(body -> {
+		return Bodies.jsonObject(request, this.maxJsonBytes).publishOn(Schedulers.boundedElastic()).map(body -> {
 			String alias = Json.requiredString(body, "alias");
 			if (alias.isBlank()) {
 				throw ApiException.badRequest("'alias' must not be empty");
@@ -397,7 +412,7 @@ public final class CurrentManagementApi {
 
 	private Mono<Reply> deleteAlias(Request request) {
 		String alias = request.pathParam("alias");
-		return Mono.fromSupplier(() -> {
+		return Reply.blocking(() -> {
 			this.snapshots.deleteAlias(alias);
 			return Reply.empty(204);
 		});

@@ -220,8 +220,8 @@ public final class ManagementApi {
 			if (version != null && version != 1) {
 				throw ApiException.notFound("sandbox version " + version + " not found");
 			}
-			// A start during a stop takes effect once the stop has settled.
-			return this.sandboxes.settled(sandbox).map(s -> {
+			// A start during a stop takes effect once the stop has settled; saving it blocks.
+			return this.sandboxes.settled(sandbox).publishOn(Schedulers.boundedElastic()).map(s -> {
 				this.sandboxes.start(s);
 				return sandboxReply(200, s, request);
 			});
@@ -239,7 +239,7 @@ public final class ManagementApi {
 				throw ApiException.badRequest("'stop_type' must be 'shutdown' or 'hibernate'");
 			}
 			String type = stopType;
-			return this.sandboxes.settled(sandbox).map(s -> {
+			return this.sandboxes.settled(sandbox).publishOn(Schedulers.boundedElastic()).map(s -> {
 				this.sandboxes.stop(s, type);
 				return sandboxReply(200, s, request);
 			});
@@ -294,7 +294,7 @@ public final class ManagementApi {
 	// ---------------------------------------------------------------- snapshots and aliases
 
 	private Mono<Reply> createSnapshot(Request request) {
-		return json(request).map(body -> {
+		return json(request).publishOn(Schedulers.boundedElastic()).map(body -> {
 			String image = Json.requiredString(body, "image");
 			if (image.isBlank()) {
 				throw ApiException.badRequest("'image' must not be empty");
@@ -357,7 +357,7 @@ public final class ManagementApi {
 	private Mono<Reply> createAlias(Request request) {
 		String id = uuid(request.pathParam("snapshot"), "snapshot id");
 		this.snapshots.get(id);
-		return json(request).map(body -> {
+		return json(request).publishOn(Schedulers.boundedElastic()).map(body -> {
 			String alias = Json.requiredString(body, "alias");
 			if (alias.isBlank()) {
 				throw ApiException.badRequest("'alias' must not be empty");
@@ -373,7 +373,7 @@ public final class ManagementApi {
 
 	private Mono<Reply> deleteAlias(Request request) {
 		AliasRecord alias = alias(request);
-		return Mono.fromSupplier(() -> {
+		return Reply.blocking(() -> {
 			this.snapshots.deleteAlias(alias);
 			return Reply.empty(204);
 		});

@@ -1,8 +1,8 @@
 package ai.together.sandbox.emulator.internal.state;
 
 /**
- * A snapshot alias, the SnapshotAlias model of the management API. Saved in {@code state.json}
- * (snake case).
+ * A snapshot alias, the SnapshotAlias model of the management API. A row of {@code state.db} (in
+ * snake case in the {@code state.json} of earlier emulators).
  *
  * @param id the alias id (a lower-case UUID)
  * @param snapshotId the snapshot it names

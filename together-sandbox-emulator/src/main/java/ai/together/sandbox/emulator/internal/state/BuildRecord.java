@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A context build of the image-builder protocol, with its log. Saved in {@code state.json} (snake
- * case); its context lies in the build's directory.
+ * A context build of the image-builder protocol, with its log. A row of {@code state.db} (in snake
+ * case in the {@code state.json} of earlier emulators); its context lies in the build's directory.
  *
  * @param buildId the build id
  * @param status {@code succeeded} or {@code failed}

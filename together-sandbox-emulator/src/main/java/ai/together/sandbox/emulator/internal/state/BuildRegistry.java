@@ -2,7 +2,6 @@ package ai.together.sandbox.emulator.internal.state;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +13,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The builds by id and their directories, each holding the unpacked context of its build.
+ * The builds by id and their directories, each holding the unpacked context of its build. Each
+ * change is saved before it is made in memory (a 500 {@link ApiException}, and no change, if it
+ * cannot be).
  */
 public final class BuildRegistry {
 
@@ -24,11 +25,11 @@ public final class BuildRegistry {
 
 	private final Path directory;
 
-	private final Runnable changed;
+	private final StateStore store;
 
-	BuildRegistry(Path directory, Runnable changed) {
+	BuildRegistry(Path directory, StateStore store) {
 		this.directory = directory;
-		this.changed = changed;
+		this.store = store;
 	}
 
 	/**
@@ -64,8 +65,8 @@ public final class BuildRegistry {
 	 * @param build the build
 	 */
 	public void add(BuildRecord build) {
+		this.store.insertBuild(build);
 		this.builds.put(build.buildId(), build);
-		this.changed.run();
 	}
 
 	/**
@@ -101,8 +102,9 @@ public final class BuildRegistry {
 	 * @param usedBySnapshot whether a snapshot uses its context
 	 * @throws ApiException 404 if there is none
 	 */
-	public void delete(String id, boolean usedBySnapshot) {
+	public synchronized void delete(String id, boolean usedBySnapshot) {
 		BuildRecord build = get(id);
+		this.store.deleteBuild(id);
 		this.builds.remove(id);
 		if (!usedBySnapshot) {
 			try {
@@ -112,11 +114,6 @@ public final class BuildRegistry {
 				logger.debug("Could not delete the directory of build " + id + ": " + ex.getMessage());
 			}
 		}
-		this.changed.run();
-	}
-
-	List<BuildRecord> records() {
-		return new ArrayList<>(this.builds.values());
 	}
 
 	void restore(List<BuildRecord> builds) {

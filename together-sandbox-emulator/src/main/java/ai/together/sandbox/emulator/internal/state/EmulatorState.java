@@ -2,12 +2,22 @@ package ai.together.sandbox.emulator.internal.state;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import ai.together.sandbox.emulator.internal.http.ApiException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
- * Everything the emulator knows: the registries of sandboxes, snapshots and builds, saved to the
- * data directory after every change so that a data directory survives a restart.
+ * Everything the emulator knows: the registries of sandboxes, snapshots and builds, kept in
+ * {@code <data-dir>/state.db} so that a data directory survives a restart. Each change the API
+ * acknowledges is committed there first; one that cannot be answers a 500 and changes nothing.
+ * Reads are served from memory.
  */
 public final class EmulatorState implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(EmulatorState.class);
 
 	private final Path dataDirectory;
 
@@ -28,19 +38,39 @@ public final class EmulatorState implements AutoCloseable {
 	 * @param waitCap the longest a wait for a sandbox to settle lasts
 	 */
 	public EmulatorState(Path dataDirectory, Duration transitionDelay, Duration waitCap) {
+		this(dataDirectory, SqliteStateStore.open(dataDirectory, UnaryOperator.identity()), transitionDelay, waitCap);
+	}
+
+	EmulatorState(Path dataDirectory, StateStore store, Duration transitionDelay, Duration waitCap) {
 		this.dataDirectory = dataDirectory;
-		this.store = new StateStore(dataDirectory);
-		this.sandboxes = new SandboxRegistry(dataDirectory.resolve("sandboxes"), transitionDelay, waitCap, this::save);
-		this.snapshots = new SnapshotRegistry(this::save);
-		this.builds = new BuildRegistry(dataDirectory.resolve("builds"), this::save);
+		this.store = store;
+		this.sandboxes = new SandboxRegistry(dataDirectory.resolve("sandboxes"), transitionDelay, waitCap, store);
+		this.snapshots = new SnapshotRegistry(store);
+		this.builds = new BuildRegistry(dataDirectory.resolve("builds"), store);
 		this.snapshotTrees = new SnapshotTrees(dataDirectory.resolve("snapshots"), this.builds);
-		StateDocument saved = this.store.load();
-		if (saved != null) {
-			this.sandboxes.restore(saved.sandboxes());
+		try {
+			StateDocument saved = store.load();
+			List<SandboxRecord> cameBackStopped = this.sandboxes.restore(saved.sandboxes());
 			this.snapshots.restore(saved.snapshots(), saved.aliases());
 			this.builds.restore(saved.builds());
-			// Running sandboxes came back stopped: record that.
-			save();
+			if (!cameBackStopped.isEmpty()) {
+				recordStopped(cameBackStopped);
+			}
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	/** Running sandboxes came back stopped: record that, which a later load would do again. */
+	private void recordStopped(List<SandboxRecord> records) {
+		try {
+			this.store.updateSandboxes(records);
+		}
+		catch (ApiException ex) {
+			logger.warn("Could not record that " + records.size() + " sandboxes came back stopped: "
+					+ ex.getMessage());
 		}
 	}
 
@@ -84,15 +114,10 @@ public final class EmulatorState implements AutoCloseable {
 		return this.snapshotTrees;
 	}
 
-	private void save() {
-		this.store.save(() -> new StateDocument(StateDocument.VERSION, this.sandboxes.records(),
-				this.snapshots.list(), this.snapshots.aliasRecords(), this.builds.records()));
-	}
-
 	@Override
 	public void close() {
 		this.sandboxes.close();
-		save();
+		this.store.close();
 	}
 
 }

@@ -47,25 +47,12 @@ public final class SandboxInstance {
 
 	private final String versionId;
 
-	private String status = "created";
+	/** The lifecycle fields, replaced as a whole once the change is saved. */
+	private Lifecycle lifecycle;
 
 	private String agentToken = "";
 
-	private @Nullable Instant updatedAt;
-
-	private @Nullable Instant startRequestedAt;
-
-	private @Nullable Instant startedAt;
-
-	private @Nullable Instant stopRequestedAt;
-
-	private @Nullable Instant stoppedAt;
-
-	private @Nullable String startType;
-
-	private @Nullable String requestedStopType;
-
-	private @Nullable String stopReason;
+	private boolean deleted;
 
 	/** What a sandbox of the current generation has beyond the seed fields; {@code null} for a seed one. */
 	private @Nullable CurrentFields current;
@@ -73,20 +60,40 @@ public final class SandboxInstance {
 	/** Completed when the current transition (starting or stopping) settles. */
 	private CompletableFuture<Void> settled = CompletableFuture.completedFuture(null);
 
+	/** Saves the record a change leads to; throws (and nothing changes) if it cannot. */
+	@FunctionalInterface
+	interface Save {
+
+		void save(SandboxRecord record);
+
+	}
+
+	private record Lifecycle(String status, Instant updatedAt, @Nullable Instant startRequestedAt,
+			@Nullable Instant startedAt, @Nullable Instant stopRequestedAt, @Nullable Instant stoppedAt,
+			@Nullable String startType, @Nullable String requestedStopType, @Nullable String stopReason) {
+
+		Lifecycle status(String status, Instant now) {
+			return new Lifecycle(status, now, this.startRequestedAt, this.startedAt, this.stopRequestedAt,
+					this.stoppedAt, this.startType, this.requestedStopType, this.stopReason);
+		}
+
+	}
+
 	SandboxInstance(String id, Path directory, Instant createdAt, long millicpu, long memoryBytes, long diskBytes,
-			boolean ephemeral, String snapshotId, String versionId) {
+			boolean ephemeral, String snapshotId, String versionId, @Nullable CurrentFields current) {
 		this.id = id;
 		this.directory = directory;
 		this.files = new SandboxFiles(directory.resolve("fs"));
 		this.blocking = new BlockingLane("sandbox-" + id, BlockingLane.DEFAULT_TIMEOUT);
 		this.createdAt = createdAt;
-		this.updatedAt = createdAt;
+		this.lifecycle = new Lifecycle("created", createdAt, null, null, null, null, null, null, null);
 		this.millicpu = millicpu;
 		this.memoryBytes = memoryBytes;
 		this.diskBytes = diskBytes;
 		this.ephemeral = ephemeral;
 		this.snapshotId = snapshotId;
 		this.versionId = versionId;
+		this.current = current;
 	}
 
 	/**
@@ -96,25 +103,18 @@ public final class SandboxInstance {
 	static SandboxInstance restore(SandboxRecord record, Path directory) {
 		SandboxInstance sandbox = new SandboxInstance(record.id(), directory, Instant.parse(record.createdAt()),
 				record.millicpu(), record.memoryBytes(), record.diskBytes(), record.ephemeral(), record.snapshotId(),
-				record.versionId());
-		sandbox.updatedAt = instant(record.updatedAt());
-		sandbox.startRequestedAt = instant(record.startRequestedAt());
-		sandbox.startedAt = instant(record.startedAt());
-		sandbox.stopRequestedAt = instant(record.stopRequestedAt());
-		sandbox.stoppedAt = instant(record.stoppedAt());
-		sandbox.startType = record.startType();
-		sandbox.requestedStopType = record.requestedStopType();
-		sandbox.stopReason = record.stopReason();
-		sandbox.current = record.current();
+				record.versionId(), record.current());
+		Instant updatedAt = instant(record.updatedAt());
+		Lifecycle saved = new Lifecycle(record.status(), updatedAt != null ? updatedAt : sandbox.createdAt,
+				instant(record.startRequestedAt()), instant(record.startedAt()), instant(record.stopRequestedAt()),
+				instant(record.stoppedAt()), record.startType(), record.requestedStopType(), record.stopReason());
 		if ("created".equals(record.status()) || "stopped".equals(record.status())) {
-			sandbox.status = record.status();
+			sandbox.lifecycle = saved;
 		}
 		else {
 			Instant now = Instant.now();
-			sandbox.status = "stopped";
-			sandbox.stoppedAt = now;
-			sandbox.updatedAt = now;
-			sandbox.stopReason = "shutdown";
+			sandbox.lifecycle = new Lifecycle("stopped", now, saved.startRequestedAt(), saved.startedAt(),
+					saved.stopRequestedAt(), now, saved.startType(), saved.requestedStopType(), "shutdown");
 		}
 		return sandbox;
 	}
@@ -180,11 +180,18 @@ public final class SandboxInstance {
 	 * @return the record
 	 */
 	public synchronized SandboxRecord record() {
-		return new SandboxRecord(this.id, this.status, this.ephemeral, this.millicpu, this.memoryBytes,
-				this.diskBytes, this.createdAt.toString(), str(this.updatedAt != null ? this.updatedAt : this.createdAt),
-				str(this.startRequestedAt), this.startType, str(this.startedAt), str(this.stopRequestedAt),
-				this.requestedStopType, str(this.stoppedAt), this.stopReason, this.snapshotId, this.versionId,
-				this.current);
+		return record(this.lifecycle, this.current);
+	}
+
+	private SandboxRecord record(Lifecycle l, @Nullable CurrentFields fields) {
+		return new SandboxRecord(this.id, l.status(), this.ephemeral, this.millicpu, this.memoryBytes,
+				this.diskBytes, this.createdAt.toString(), str(l.updatedAt()), str(l.startRequestedAt()),
+				l.startType(), str(l.startedAt()), str(l.stopRequestedAt()), l.requestedStopType(),
+				str(l.stoppedAt()), l.stopReason(), this.snapshotId, this.versionId, fields);
+	}
+
+	private SandboxRecord record(Lifecycle l) {
+		return record(l, this.current);
 	}
 
 	/**
@@ -196,19 +203,22 @@ public final class SandboxInstance {
 		return this.current != null;
 	}
 
-	synchronized void current(@Nullable CurrentFields fields) {
-		this.current = fields;
-	}
-
 	/**
 	 * Begins the termination of a running sandbox of the current generation: a stop that records
-	 * its reason. {@code false} (and nothing changes) unless it is running.
+	 * its reason. {@code false} (and nothing changes) unless it is running. The change is saved
+	 * first: if that fails, it throws and nothing changes.
 	 */
-	synchronized boolean beginTermination(String reason, CompletableFuture<Void> transition) {
-		if (this.current == null || !beginStop("shutdown", transition)) {
+	synchronized boolean beginTermination(String reason, CompletableFuture<Void> transition, Save save) {
+		CurrentFields fields = this.current;
+		Lifecycle next = fields != null ? stopping("shutdown") : null;
+		if (next == null) {
 			return false;
 		}
-		this.current = this.current.terminating(reason);
+		CurrentFields terminating = fields.terminating(reason);
+		save.save(record(next, terminating));
+		this.lifecycle = next;
+		this.current = terminating;
+		this.settled = transition;
 		return true;
 	}
 
@@ -216,62 +226,89 @@ public final class SandboxInstance {
 		return this.settled;
 	}
 
-	/** Begins a start; {@code false} (and nothing changes) unless the sandbox is created or stopped. */
-	synchronized boolean beginStart(CompletableFuture<Void> transition) {
-		if (!"created".equals(this.status) && !"stopped".equals(this.status)) {
+	/**
+	 * Begins a start; {@code false} (and nothing changes) unless the sandbox is created or stopped.
+	 * The change is saved first: if that fails, it throws and nothing changes.
+	 */
+	synchronized boolean beginStart(CompletableFuture<Void> transition, Save save) {
+		Lifecycle l = this.lifecycle;
+		if (this.deleted || (!"created".equals(l.status()) && !"stopped".equals(l.status()))) {
 			return false;
 		}
 		Instant now = Instant.now();
-		this.status = "starting";
-		this.startType = "hibernated".equals(this.stopReason) ? "resume" : "cold_start";
-		this.startRequestedAt = now;
-		this.updatedAt = now;
-		this.requestedStopType = null;
-		this.stopReason = null;
-		this.stopRequestedAt = null;
-		this.stoppedAt = null;
+		Lifecycle next = new Lifecycle("starting", now, now, l.startedAt(), null, null,
+				"hibernated".equals(l.stopReason()) ? "resume" : "cold_start", null, null);
+		save.save(record(next));
+		this.lifecycle = next;
 		this.agentToken = Ids.secret();
 		this.settled = transition;
 		return true;
 	}
 
-	synchronized void finishStart() {
-		if ("starting".equals(this.status)) {
+	/** Ends a start, once saved; a deleted sandbox or one no longer starting is left alone. */
+	synchronized void finishStart(Save save) {
+		Lifecycle l = this.lifecycle;
+		if (!this.deleted && "starting".equals(l.status())) {
 			Instant now = Instant.now();
-			this.status = "running";
-			this.startedAt = now;
-			this.updatedAt = now;
+			Lifecycle next = new Lifecycle("running", now, l.startRequestedAt(), now, l.stopRequestedAt(),
+					l.stoppedAt(), l.startType(), l.requestedStopType(), l.stopReason());
+			save.save(record(next));
+			this.lifecycle = next;
 		}
 	}
 
-	/** Begins a stop; {@code false} (and nothing changes) unless the sandbox is running. */
-	synchronized boolean beginStop(String stopType, CompletableFuture<Void> transition) {
-		if (!"running".equals(this.status)) {
+	/**
+	 * Begins a stop; {@code false} (and nothing changes) unless the sandbox is running. The change
+	 * is saved first: if that fails, it throws and nothing changes.
+	 */
+	synchronized boolean beginStop(String stopType, CompletableFuture<Void> transition, Save save) {
+		Lifecycle next = stopping(stopType);
+		if (next == null) {
 			return false;
 		}
-		Instant now = Instant.now();
-		this.status = "stopping";
-		this.stopRequestedAt = now;
-		this.updatedAt = now;
-		this.requestedStopType = stopType;
+		save.save(record(next));
+		this.lifecycle = next;
 		this.settled = transition;
 		return true;
 	}
 
-	synchronized void finishStop(String stopType) {
-		if ("stopping".equals(this.status)) {
+	/** The lifecycle a stop leads to, {@code null} unless the sandbox is running. */
+	private @Nullable Lifecycle stopping(String stopType) {
+		Lifecycle l = this.lifecycle;
+		if (this.deleted || !"running".equals(l.status())) {
+			return null;
+		}
+		Instant now = Instant.now();
+		return new Lifecycle("stopping", now, l.startRequestedAt(), l.startedAt(), now, l.stoppedAt(), l.startType(),
+				stopType, l.stopReason());
+	}
+
+	/** Ends a stop, once saved; a deleted sandbox or one no longer stopping is left alone. */
+	synchronized void finishStop(String stopType, Save save) {
+		Lifecycle l = this.lifecycle;
+		if (!this.deleted && "stopping".equals(l.status())) {
 			Instant now = Instant.now();
-			this.status = "stopped";
-			this.stoppedAt = now;
-			this.updatedAt = now;
-			this.stopReason = "hibernate".equals(stopType) ? "hibernated" : "shutdown";
+			Lifecycle next = new Lifecycle("stopped", now, l.startRequestedAt(), l.startedAt(), l.stopRequestedAt(),
+					now, l.startType(), l.requestedStopType(), "hibernate".equals(stopType) ? "hibernated" : "shutdown");
+			save.save(record(next));
+			this.lifecycle = next;
 		}
 	}
 
-	synchronized void markDeleted() {
-		this.blocking.dispose();
-		this.status = "stopped";
+	/**
+	 * Marks the sandbox deleted once {@code delete} has deleted its record; if that throws, nothing
+	 * changes.
+	 * @return {@code false} if it was deleted already
+	 */
+	synchronized boolean markDeleted(Runnable delete) {
+		if (this.deleted) {
+			return false;
+		}
+		delete.run();
+		this.deleted = true;
+		this.lifecycle = this.lifecycle.status("stopped", this.lifecycle.updatedAt());
 		this.settled.complete(null);
+		return true;
 	}
 
 	private static @Nullable String str(@Nullable Instant instant) {

@@ -3,8 +3,9 @@ package ai.together.sandbox.emulator.internal.state;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The management record of a sandbox, as saved in {@code state.json} (snake case); timestamps are
- * ISO-8601 strings. The agent token is never part of it.
+ * The management record of a sandbox, as kept in {@code state.db} (in snake case in the
+ * {@code state.json} of earlier emulators); timestamps are ISO-8601 strings. The agent token is
+ * never part of it.
  *
  * @param id the sandbox id
  * @param status {@code created}, {@code starting}, {@code running}, {@code stopping} or

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A snapshot: the Snapshot model of the management API plus what the emulator keeps about where it
- * came from. Saved in {@code state.json} (snake case).
+ * came from. A row of {@code state.db} (in snake case in the {@code state.json} of earlier
+ * emulators).
  *
  * @param id the snapshot id (a lower-case UUID)
  * @param projectId the project

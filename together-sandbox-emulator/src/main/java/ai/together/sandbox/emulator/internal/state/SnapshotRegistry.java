@@ -3,6 +3,7 @@ package ai.together.sandbox.emulator.internal.state;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -12,7 +13,9 @@ import ai.together.sandbox.emulator.internal.http.ApiException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The snapshots by id and their aliases by alias string.
+ * The snapshots by id and their aliases by alias string. Reads take no lock; changes take the
+ * registry's, each saved before it is made in memory (a 500 {@link ApiException}, and no change,
+ * if it cannot be).
  */
 public final class SnapshotRegistry {
 
@@ -23,10 +26,10 @@ public final class SnapshotRegistry {
 
 	private final Map<String, AliasRecord> aliases = new ConcurrentHashMap<>();
 
-	private final Runnable changed;
+	private final StateStore store;
 
-	SnapshotRegistry(Runnable changed) {
-		this.changed = changed;
+	SnapshotRegistry(StateStore store) {
+		this.store = store;
 	}
 
 	/**
@@ -36,13 +39,13 @@ public final class SnapshotRegistry {
 	 * @param build the build that produced the image, if any
 	 * @return the snapshot
 	 */
-	public SnapshotRecord create(String image, String architecture, @Nullable BuildRecord build) {
+	public synchronized SnapshotRecord create(String image, String architecture, @Nullable BuildRecord build) {
 		String now = Instant.now().toString();
 		SnapshotRecord snapshot = new SnapshotRecord(UUID.randomUUID().toString(), PROJECT_ID,
 				build != null ? build.byteSize() : 0L, false, false, false, now, null, now, image, architecture,
 				build != null ? build.buildId() : null);
+		this.store.insertSnapshot(snapshot);
 		this.snapshots.put(snapshot.id(), snapshot);
-		this.changed.run();
 		return snapshot;
 	}
 
@@ -56,14 +59,41 @@ public final class SnapshotRegistry {
 	 * @param tags its tags
 	 * @param ttl seconds after creation until it is retired, or {@code null}
 	 * @return the snapshot
+	 * @throws ApiException 500 if it cannot be saved (then it does not exist)
 	 */
 	public SnapshotRecord register(String id, String image, String architecture, @Nullable String buildId,
 			long byteSize, Map<String, String> tags, @Nullable Long ttl) {
+		return register(id, image, architecture, buildId, byteSize, tags, ttl, List.of());
+	}
+
+	/**
+	 * Registers a snapshot of the current generation with aliases, in one change: the snapshot and
+	 * all its aliases are saved, or none of them (an alias of one of the names elsewhere is moved
+	 * to it).
+	 * @param id the snapshot id (a lower-case UUID)
+	 * @param image the image reference, or what the snapshot was taken of
+	 * @param architecture the architecture
+	 * @param buildId the build whose context it uses, if any
+	 * @param byteSize its size
+	 * @param tags its tags
+	 * @param ttl seconds after creation until it is retired, or {@code null}
+	 * @param aliases the aliases pointed at it
+	 * @return the snapshot
+	 * @throws ApiException 500 if it cannot be saved (then neither it nor the aliases changed)
+	 */
+	public synchronized SnapshotRecord register(String id, String image, String architecture,
+			@Nullable String buildId, long byteSize, Map<String, String> tags, @Nullable Long ttl,
+			List<String> aliases) {
 		String now = Instant.now().toString();
 		SnapshotRecord snapshot = new SnapshotRecord(id, PROJECT_ID, byteSize, false, false, false, now, null, now,
 				image, architecture, buildId, tags, ttl, null);
+		Map<String, AliasRecord> records = new LinkedHashMap<>();
+		for (String alias : aliases) {
+			records.put(alias, aliasRecord(snapshot, alias, now));
+		}
+		this.store.insertSnapshot(snapshot, List.copyOf(records.values()));
 		this.snapshots.put(snapshot.id(), snapshot);
-		this.changed.run();
+		this.aliases.putAll(records);
 		return snapshot;
 	}
 
@@ -72,22 +102,20 @@ public final class SnapshotRegistry {
 	 * snapshot changes nothing.
 	 * @param id the snapshot id
 	 * @return the retired snapshot
-	 * @throws ApiException 404 if there is none
+	 * @throws ApiException 404 if there is none, 500 if the retirement cannot be saved (then it is
+	 * not retired)
 	 */
-	public SnapshotRecord retire(String id) {
-		SnapshotRecord retired = this.snapshots.computeIfPresent(id.toLowerCase(), (key, s) -> {
-			if (s.retiredAt() != null) {
-				return s;
-			}
-			String now = Instant.now().toString();
-			return new SnapshotRecord(s.id(), s.projectId(), s.byteSize(), s.isProtected(), s.optimized(),
-					s.includesMemorySnapshot(), s.createdAt(), s.optimizedAt(), now, s.image(), s.architecture(),
-					s.buildId(), s.tags(), s.ttl(), now);
-		});
-		if (retired == null) {
-			throw ApiException.notFound("snapshot " + id + " not found");
+	public synchronized SnapshotRecord retire(String id) {
+		SnapshotRecord s = get(id);
+		if (s.retiredAt() != null) {
+			return s;
 		}
-		this.changed.run();
+		String now = Instant.now().toString();
+		SnapshotRecord retired = new SnapshotRecord(s.id(), s.projectId(), s.byteSize(), s.isProtected(),
+				s.optimized(), s.includesMemorySnapshot(), s.createdAt(), s.optimizedAt(), now, s.image(),
+				s.architecture(), s.buildId(), s.tags(), s.ttl(), now);
+		this.store.updateSnapshot(retired);
+		this.snapshots.put(retired.id(), retired);
 		return retired;
 	}
 
@@ -108,13 +136,15 @@ public final class SnapshotRegistry {
 	 * Deletes an alias by name if it exists.
 	 * @param alias the alias string
 	 * @return whether it existed
+	 * @throws ApiException 500 if the deletion cannot be saved (then the alias stays)
 	 */
-	public boolean deleteAlias(String alias) {
-		boolean existed = this.aliases.remove(alias) != null;
-		if (existed) {
-			this.changed.run();
+	public synchronized boolean deleteAlias(String alias) {
+		AliasRecord existing = this.aliases.get(alias);
+		if (existing == null) {
+			return false;
 		}
-		return existed;
+		deleteAlias(existing);
+		return true;
 	}
 
 	/**
@@ -165,11 +195,11 @@ public final class SnapshotRegistry {
 	 * @param id the snapshot id
 	 * @throws ApiException 404 if there is none
 	 */
-	public void delete(String id) {
+	public synchronized void delete(String id) {
 		SnapshotRecord snapshot = get(id);
+		this.store.deleteSnapshot(snapshot.id());
 		this.snapshots.remove(snapshot.id());
 		this.aliases.values().removeIf(a -> a.snapshotId().equals(snapshot.id()));
-		this.changed.run();
 	}
 
 	/**
@@ -178,28 +208,39 @@ public final class SnapshotRegistry {
 	 * @param alias the alias
 	 * @throws ApiException 404 if the snapshot does not exist
 	 */
-	public void alias(String snapshotId, String alias) {
-		SnapshotRecord snapshot = get(snapshotId);
-		String now = Instant.now().toString();
-		this.aliases.compute(alias, (key, existing) -> new AliasRecord(
-				existing != null ? existing.id() : UUID.randomUUID().toString(), snapshot.id(), alias,
-				existing != null ? existing.createdAt() : now, now));
-		this.changed.run();
+	public synchronized void alias(String snapshotId, String alias) {
+		AliasRecord record = aliasRecord(get(snapshotId), alias, Instant.now().toString());
+		this.store.putAlias(record);
+		this.aliases.put(alias, record);
+	}
+
+	/** The record of an alias pointed at a snapshot: a new one, or the existing one moved. */
+	private AliasRecord aliasRecord(SnapshotRecord snapshot, String alias, String now) {
+		AliasRecord existing = this.aliases.get(alias);
+		return new AliasRecord(existing != null ? existing.id() : UUID.randomUUID().toString(), snapshot.id(), alias,
+				existing != null ? existing.createdAt() : now, now);
 	}
 
 	/**
 	 * Registers an alias with a snapshot of its own created from an image, unless the alias exists
-	 * already (then it is kept as it is).
+	 * already (then it is kept as it is). The snapshot and the alias are saved together, or
+	 * neither.
 	 * @param alias the alias
 	 * @param image the image of the new snapshot
 	 * @return whether the alias was created
+	 * @throws ApiException 500 if they cannot be saved (then neither exists)
 	 */
 	public synchronized boolean ensureAlias(String alias, String image) {
 		if (this.aliases.containsKey(alias)) {
 			return false;
 		}
-		SnapshotRecord snapshot = create(image, "amd64", null);
-		alias(snapshot.id(), alias);
+		String now = Instant.now().toString();
+		SnapshotRecord snapshot = new SnapshotRecord(UUID.randomUUID().toString(), PROJECT_ID, 0L, false, false, false,
+				now, null, now, image, "amd64", null);
+		AliasRecord record = aliasRecord(snapshot, alias, now);
+		this.store.insertSnapshot(snapshot, List.of(record));
+		this.snapshots.put(snapshot.id(), snapshot);
+		this.aliases.put(alias, record);
 		return true;
 	}
 
@@ -235,13 +276,9 @@ public final class SnapshotRegistry {
 	 * Deletes an alias.
 	 * @param alias the alias
 	 */
-	public void deleteAlias(AliasRecord alias) {
+	public synchronized void deleteAlias(AliasRecord alias) {
+		this.store.deleteAlias(alias.alias());
 		this.aliases.remove(alias.alias());
-		this.changed.run();
-	}
-
-	List<AliasRecord> aliasRecords() {
-		return new ArrayList<>(this.aliases.values());
 	}
 
 	void restore(List<SnapshotRecord> snapshots, List<AliasRecord> aliases) {

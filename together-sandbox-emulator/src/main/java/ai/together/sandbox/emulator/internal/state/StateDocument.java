@@ -3,9 +3,10 @@ package ai.together.sandbox.emulator.internal.state;
 import java.util.List;
 
 /**
- * The whole of {@code state.json}.
+ * Everything the emulator keeps: what {@link StateStore#load()} reads, and the whole of a
+ * {@code state.json} of earlier emulators.
  *
- * @param version the format version, 1
+ * @param version the format version of {@code state.json}, 1
  * @param sandboxes the sandboxes
  * @param snapshots the snapshots
  * @param aliases the snapshot aliases

@@ -1,94 +1,95 @@
 package ai.together.sandbox.emulator.internal.state;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.PropertyNamingStrategies;
-import tools.jackson.databind.json.JsonMapper;
+import ai.together.sandbox.emulator.internal.http.ApiException;
 
 /**
- * Loads and saves {@code state.json}. A save takes the copy of the state and writes it under one
- * lock, so that saves are written in the order their copies were taken and an older copy never
- * replaces a newer one.
+ * Where the emulator's state is kept. Each change is durable when its method returns; a change
+ * that cannot be made durable throws an {@link ApiException} (500; 503 once the store is closed)
+ * and leaves the stored state as it was, so that the caller changes nothing in memory either and
+ * answers the error.
  */
-final class StateStore {
+interface StateStore extends AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(StateStore.class);
+	/**
+	 * Reads everything kept.
+	 * @return the state
+	 */
+	StateDocument load();
 
-	private static final JsonMapper MAPPER = JsonMapper.builder()
-		.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-		// The file of an older or newer emulator may have keys this one does not know.
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.build();
+	/**
+	 * Adds a sandbox.
+	 * @param sandbox the record
+	 */
+	void insertSandbox(SandboxRecord sandbox);
 
-	private final Path file;
+	/**
+	 * Replaces the record of sandboxes; one that was deleted stays deleted.
+	 * @param sandboxes the records, written in one transaction
+	 */
+	void updateSandboxes(List<SandboxRecord> sandboxes);
 
-	private final Object lock = new Object();
+	/**
+	 * Deletes a sandbox.
+	 * @param id the sandbox id
+	 */
+	void deleteSandbox(String id);
 
-	StateStore(Path dataDirectory) {
-		this.file = dataDirectory.resolve("state.json");
+	/**
+	 * Adds a snapshot.
+	 * @param snapshot the record
+	 */
+	default void insertSnapshot(SnapshotRecord snapshot) {
+		insertSnapshot(snapshot, List.of());
 	}
 
 	/**
-	 * Reads the saved state. An entry that cannot be read is skipped, and an unreadable file reads
-	 * as no state.
-	 * @return the state, or {@code null} when there is none
+	 * Adds a snapshot and aliases naming it (each added or replacing the alias of the same name),
+	 * in one transaction.
+	 * @param snapshot the record
+	 * @param aliases the aliases
 	 */
-	@Nullable StateDocument load() {
-		if (!Files.isRegularFile(this.file)) {
-			return null;
-		}
-		JsonNode root;
-		try {
-			root = MAPPER.readTree(Files.readAllBytes(this.file));
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.warn("Ignoring unreadable emulator state " + this.file + ": " + ex.getMessage());
-			return null;
-		}
-		return new StateDocument(StateDocument.VERSION, entries(root, "sandboxes", SandboxRecord.class),
-				entries(root, "snapshots", SnapshotRecord.class), entries(root, "aliases", AliasRecord.class),
-				entries(root, "builds", BuildRecord.class));
-	}
-
-	private static <T> List<T> entries(JsonNode root, String name, Class<T> type) {
-		List<T> entries = new ArrayList<>();
-		for (JsonNode entry : root.path(name)) {
-			try {
-				entries.add(MAPPER.treeToValue(entry, type));
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Ignoring an entry of '" + name + "' in the saved state: " + ex.getMessage());
-			}
-		}
-		return entries;
-	}
+	void insertSnapshot(SnapshotRecord snapshot, List<AliasRecord> aliases);
 
 	/**
-	 * Takes a copy of the state and writes it, both under the lock.
-	 * @param state takes the copy
+	 * Replaces the record of a snapshot (its retirement).
+	 * @param snapshot the record
 	 */
-	void save(Supplier<StateDocument> state) {
-		synchronized (this.lock) {
-			try {
-				Path tmp = this.file.resolveSibling("state.json.tmp");
-				Files.write(tmp, MAPPER.writeValueAsBytes(state.get()));
-				Files.move(tmp, this.file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.warn("Could not save the emulator state to " + this.file + ": " + ex.getMessage());
-			}
-		}
-	}
+	void updateSnapshot(SnapshotRecord snapshot);
+
+	/**
+	 * Deletes a snapshot and every alias naming it.
+	 * @param id the snapshot id
+	 */
+	void deleteSnapshot(String id);
+
+	/**
+	 * Adds an alias or replaces the alias of the same name.
+	 * @param alias the record
+	 */
+	void putAlias(AliasRecord alias);
+
+	/**
+	 * Deletes an alias.
+	 * @param alias the alias string
+	 */
+	void deleteAlias(String alias);
+
+	/**
+	 * Adds a build.
+	 * @param build the record
+	 */
+	void insertBuild(BuildRecord build);
+
+	/**
+	 * Deletes a build.
+	 * @param buildId the build id
+	 */
+	void deleteBuild(String buildId);
+
+	/** Closes the store; later changes fail. */
+	@Override
+	void close();
 
 }
