@@ -72,6 +72,8 @@ final class PropertiesTogetherSandboxBuilderCustomizer implements TogetherSandbo
 		builder.apiKey(apiKey)
 			.baseUrl(this.connectionDetails.getBaseUrl())
 			.connectTimeout(this.properties.getConnectTimeout())
+			.maxConnections(this.properties.getMaxConnections())
+			.maxConnectionsTotal(this.properties.getMaxConnectionsTotal())
 			.responseTimeout(this.properties.getResponseTimeout())
 			.lifecycleTimeout(this.properties.getLifecycleTimeout())
 			.streamIdleTimeout(this.properties.getStreamIdleTimeout())

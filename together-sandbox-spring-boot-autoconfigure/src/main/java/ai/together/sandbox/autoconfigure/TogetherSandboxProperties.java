@@ -66,6 +66,21 @@ public class TogetherSandboxProperties implements Validator {
 	private Duration connectTimeout = Duration.ofSeconds(10);
 
 	/**
+	 * Maximum number of connections to one host (the management API, or one sandbox agent) of
+	 * the client's own connection pool. Does not apply when the application provides a
+	 * WebClient.Builder with a connector. At least 1.
+	 */
+	private int maxConnections = 500;
+
+	/**
+	 * Maximum number of open connections of the client's own connection pool, all hosts
+	 * together (each sandbox agent is its own host). A call that needs a new connection when all
+	 * are open closes an idle one of any host first, or waits at most the connect timeout. Does
+	 * not apply when the application provides a WebClient.Builder with a connector. At least 1.
+	 */
+	private int maxConnectionsTotal = 500;
+
+	/**
 	 * Response timeout of each attempt of a non-streaming call. Streams have none. A value
 	 * without a unit is in seconds.
 	 */
@@ -125,6 +140,22 @@ public class TogetherSandboxProperties implements Validator {
 
 	public void setConnectTimeout(Duration connectTimeout) {
 		this.connectTimeout = connectTimeout;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public int getMaxConnectionsTotal() {
+		return this.maxConnectionsTotal;
+	}
+
+	public void setMaxConnectionsTotal(int maxConnectionsTotal) {
+		this.maxConnectionsTotal = maxConnectionsTotal;
 	}
 
 	public Duration getResponseTimeout() {
@@ -190,6 +221,12 @@ public class TogetherSandboxProperties implements Validator {
 						+ " fragment, such as https://api.codesandbox.io");
 			}
 			positive(errors, "connectTimeout", properties.getConnectTimeout());
+			if (properties.getMaxConnections() < 1) {
+				errors.rejectValue("maxConnections", "min", "must be at least 1");
+			}
+			if (properties.getMaxConnectionsTotal() < 1) {
+				errors.rejectValue("maxConnectionsTotal", "min", "must be at least 1");
+			}
 			positive(errors, "responseTimeout", properties.getResponseTimeout());
 			positive(errors, "lifecycleTimeout", properties.getLifecycleTimeout());
 			positive(errors, "streamIdleTimeout", properties.getStreamIdleTimeout());

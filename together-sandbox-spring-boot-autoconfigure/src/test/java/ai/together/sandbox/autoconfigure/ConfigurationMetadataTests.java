@@ -27,6 +27,7 @@ class ConfigurationMetadataTests {
 
 	private static final Set<String> EXPECTED = Set.of("together.sandbox.enabled", "together.sandbox.api-key",
 			"together.sandbox.base-url", "together.sandbox.connect-timeout", "together.sandbox.response-timeout",
+			"together.sandbox.max-connections", "together.sandbox.max-connections-total",
 			"together.sandbox.lifecycle-timeout", "together.sandbox.stream-idle-timeout",
 			"together.sandbox.retry.max-attempts",
 			"together.sandbox.retry.initial-delay", "together.sandbox.retry.multiplier",
