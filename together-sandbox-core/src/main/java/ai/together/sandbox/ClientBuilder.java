@@ -61,7 +61,10 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	/** Default maximum number of connections per host of the client's own connection pool. */
 	public static final int DEFAULT_MAX_CONNECTIONS = 500;
 
-	/** Default maximum number of open connections, all hosts together, of the client's own pool. */
+	/**
+	 * Default maximum number of open connections, all hosts together, of the client's own pool,
+	 * when {@link #maxConnections(int) maxConnections} is not above it.
+	 */
 	public static final int DEFAULT_MAX_CONNECTIONS_TOTAL = 500;
 
 	private @Nullable String apiKey;
@@ -86,7 +89,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 	private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
-	private int maxConnectionsTotal = DEFAULT_MAX_CONNECTIONS_TOTAL;
+	private @Nullable Integer maxConnectionsTotal;
 
 	private final List<RetryListener> retryListeners = new ArrayList<>();
 
@@ -222,8 +225,9 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 	/**
 	 * Maximum number of open connections of the client's own connection pool, all hosts
-	 * together (default 500, the same as the per-host default, so that one host can still use all
-	 * of them while many sandboxes, each agent its own host, do not hold a socket each). A call
+	 * together (default: the larger of 500 and {@link #maxConnections(int) maxConnections}, so
+	 * that one host can still use all of its connections while many sandboxes, each agent its own
+	 * host, do not hold a socket each). A call
 	 * that needs a new connection when all are open closes an idle connection of any host first;
 	 * when none is idle it waits, first come first served, at most {@link #connectTimeout(Duration)
 	 * connectTimeout} and then fails with an {@code HttpException} with status 0 whose cause is a
@@ -332,7 +336,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		}
 		else if (this.lazyWebClientBuilder != null) {
 			Supplier<WebClient.@Nullable Builder> supplier = this.lazyWebClientBuilder;
-			OwnPool pool = new OwnPool(this.maxConnections, this.maxConnectionsTotal, this.connectTimeout);
+			OwnPool pool = new OwnPool(this.maxConnections, maxConnectionsTotal(), this.connectTimeout);
 			Supplier<WebClient> webClient = () -> {
 				WebClient.Builder builder = supplier.get();
 				return (builder != null) ? builder.clone().build() : pool.webClient();
@@ -343,11 +347,17 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		else {
 			// The pool, the Netty client and the WebClient are made on the first call: building a
 			// client (an application's startup) loads and starts none of them.
-			OwnPool pool = new OwnPool(this.maxConnections, this.maxConnectionsTotal, this.connectTimeout);
+			OwnPool pool = new OwnPool(this.maxConnections, maxConnectionsTotal(), this.connectTimeout);
 			transport = new HttpTransport(pool::webClient, true, engine, this.responseTimeout, pool,
 					this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
 		}
 		return new ClientContext(key, origin, transport, this.lifecycleTimeout, this.dockerExecutable);
+	}
+
+	private int maxConnectionsTotal() {
+		// Unset: a raised per-host maximum (one emulator host holding many streams) stays usable.
+		return (this.maxConnectionsTotal != null) ? this.maxConnectionsTotal
+				: Math.max(DEFAULT_MAX_CONNECTIONS_TOTAL, this.maxConnections);
 	}
 
 	private String resolveApiKey() {

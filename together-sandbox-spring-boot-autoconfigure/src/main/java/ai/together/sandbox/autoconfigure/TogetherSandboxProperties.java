@@ -75,10 +75,11 @@ public class TogetherSandboxProperties implements Validator {
 	/**
 	 * Maximum number of open connections of the client's own connection pool, all hosts
 	 * together (each sandbox agent is its own host). A call that needs a new connection when all
-	 * are open closes an idle one of any host first, or waits at most the connect timeout. Does
-	 * not apply when the application provides a WebClient.Builder with a connector. At least 1.
+	 * are open closes an idle one of any host first, or waits at most the connect timeout. When
+	 * not set, the larger of 500 and max-connections. Does not apply when the application
+	 * provides a WebClient.Builder with a connector. At least 1.
 	 */
-	private int maxConnectionsTotal = 500;
+	private @Nullable Integer maxConnectionsTotal;
 
 	/**
 	 * Response timeout of each attempt of a non-streaming call. Streams have none. A value
@@ -150,11 +151,11 @@ public class TogetherSandboxProperties implements Validator {
 		this.maxConnections = maxConnections;
 	}
 
-	public int getMaxConnectionsTotal() {
+	public @Nullable Integer getMaxConnectionsTotal() {
 		return this.maxConnectionsTotal;
 	}
 
-	public void setMaxConnectionsTotal(int maxConnectionsTotal) {
+	public void setMaxConnectionsTotal(@Nullable Integer maxConnectionsTotal) {
 		this.maxConnectionsTotal = maxConnectionsTotal;
 	}
 
@@ -224,7 +225,8 @@ public class TogetherSandboxProperties implements Validator {
 			if (properties.getMaxConnections() < 1) {
 				errors.rejectValue("maxConnections", "min", "must be at least 1");
 			}
-			if (properties.getMaxConnectionsTotal() < 1) {
+			Integer total = properties.getMaxConnectionsTotal();
+			if (total != null && total < 1) {
 				errors.rejectValue("maxConnectionsTotal", "min", "must be at least 1");
 			}
 			positive(errors, "responseTimeout", properties.getResponseTimeout());
