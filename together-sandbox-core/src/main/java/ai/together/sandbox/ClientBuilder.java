@@ -13,6 +13,7 @@ import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.internal.http.ClientContext;
 import ai.together.sandbox.internal.http.HttpTransport;
 import ai.together.sandbox.internal.http.RetryEngine;
+import ai.together.sandbox.internal.http.TotalConnectionCap;
 import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
 import ai.together.sandbox.retry.RetryConfig;
@@ -60,6 +61,12 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	/** Default maximum number of connections per host of the client's own connection pool. */
 	public static final int DEFAULT_MAX_CONNECTIONS = 500;
 
+	/**
+	 * Default maximum number of open connections, all hosts together, of the client's own pool,
+	 * when {@link #maxConnections(int) maxConnections} is not above it.
+	 */
+	public static final int DEFAULT_MAX_CONNECTIONS_TOTAL = 500;
+
 	private @Nullable String apiKey;
 
 	private @Nullable String baseUrl;
@@ -81,6 +88,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
 
 	private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+
+	private @Nullable Integer maxConnectionsTotal;
 
 	private final List<RetryListener> retryListeners = new ArrayList<>();
 
@@ -215,6 +224,27 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	}
 
 	/**
+	 * Maximum number of open connections of the client's own connection pool, all hosts
+	 * together (default: the larger of 500 and {@link #maxConnections(int) maxConnections}, so
+	 * that one host can still use all of its connections while many sandboxes, each agent its own
+	 * host, do not hold a socket each). A call
+	 * that needs a new connection when all are open closes an idle connection of any host first;
+	 * when none is idle it waits, first come first served, at most {@link #connectTimeout(Duration)
+	 * connectTimeout} and then fails with an {@code HttpException} with status 0 whose cause is a
+	 * {@code TimeoutException}. Does not apply when a {@link #webClientBuilder(WebClient.Builder)
+	 * WebClient.Builder} with a connector is given.
+	 * @param maxConnectionsTotal the maximum, at least 1
+	 * @return this builder
+	 */
+	public B maxConnectionsTotal(int maxConnectionsTotal) {
+		if (maxConnectionsTotal < 1) {
+			throw new IllegalArgumentException("maxConnectionsTotal must be at least 1, was " + maxConnectionsTotal);
+		}
+		this.maxConnectionsTotal = maxConnectionsTotal;
+		return self();
+	}
+
+	/**
 	 * Idle timeout of the streams of sandbox agents (exec output, exec and port lists, file
 	 * watchers; default 5 min): a stream that receives no byte at all for this long is closed, as
 	 * its connection is presumably dead. Keep-alive comments count as bytes, so a quiet stream of a
@@ -306,7 +336,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		}
 		else if (this.lazyWebClientBuilder != null) {
 			Supplier<WebClient.@Nullable Builder> supplier = this.lazyWebClientBuilder;
-			OwnPool pool = new OwnPool(this.maxConnections, this.connectTimeout);
+			OwnPool pool = new OwnPool(this.maxConnections, maxConnectionsTotal(), this.connectTimeout);
 			Supplier<WebClient> webClient = () -> {
 				WebClient.Builder builder = supplier.get();
 				return (builder != null) ? builder.clone().build() : pool.webClient();
@@ -317,11 +347,17 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		else {
 			// The pool, the Netty client and the WebClient are made on the first call: building a
 			// client (an application's startup) loads and starts none of them.
-			OwnPool pool = new OwnPool(this.maxConnections, this.connectTimeout);
+			OwnPool pool = new OwnPool(this.maxConnections, maxConnectionsTotal(), this.connectTimeout);
 			transport = new HttpTransport(pool::webClient, true, engine, this.responseTimeout, pool,
 					this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
 		}
 		return new ClientContext(key, origin, transport, this.lifecycleTimeout, this.dockerExecutable);
+	}
+
+	private int maxConnectionsTotal() {
+		// Unset: a raised per-host maximum (one emulator host holding many streams) stays usable.
+		return (this.maxConnectionsTotal != null) ? this.maxConnectionsTotal
+				: Math.max(DEFAULT_MAX_CONNECTIONS_TOTAL, this.maxConnections);
 	}
 
 	private String resolveApiKey() {
@@ -389,14 +425,17 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 		private final int maxConnections;
 
+		private final int maxConnectionsTotal;
+
 		private final Duration connectTimeout;
 
 		private @Nullable ConnectionProvider pool;
 
 		private boolean closed;
 
-		OwnPool(int maxConnections, Duration connectTimeout) {
+		OwnPool(int maxConnections, int maxConnectionsTotal, Duration connectTimeout) {
 			this.maxConnections = maxConnections;
+			this.maxConnectionsTotal = maxConnectionsTotal;
 			this.connectTimeout = connectTimeout;
 		}
 
@@ -405,7 +444,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 				throw new IllegalStateException("The client is closed");
 			}
 			ConnectionProvider provider = ConnectionProvider.builder("together-sandbox")
-				.maxConnections(this.maxConnections)
+				.maxConnections(Math.min(this.maxConnections, this.maxConnectionsTotal))
 				.pendingAcquireMaxCount(-1)
 				// Waiting for a free connection is part of getting one: bounded like a connect,
 				// rather than by Reactor Netty's own 45 s.
@@ -413,7 +452,9 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 				.maxIdleTime(Duration.ofSeconds(30))
 				.build();
 			this.pool = provider;
-			HttpClient http = HttpClient.create(provider)
+			// Reactor Netty caps each remote address on its own; the total is capped over it.
+			TotalConnectionCap cap = new TotalConnectionCap(this.maxConnectionsTotal, this.connectTimeout);
+			HttpClient http = cap.apply(HttpClient.create(cap.wrap(provider)))
 				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis()));
 			return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
 		}

@@ -72,6 +72,7 @@ final class PropertiesTogetherSandboxBuilderCustomizer implements TogetherSandbo
 		builder.apiKey(apiKey)
 			.baseUrl(this.connectionDetails.getBaseUrl())
 			.connectTimeout(this.properties.getConnectTimeout())
+			.maxConnections(this.properties.getMaxConnections())
 			.responseTimeout(this.properties.getResponseTimeout())
 			.lifecycleTimeout(this.properties.getLifecycleTimeout())
 			.streamIdleTimeout(this.properties.getStreamIdleTimeout())
@@ -79,6 +80,10 @@ final class PropertiesTogetherSandboxBuilderCustomizer implements TogetherSandbo
 			.observationRegistry(this.observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 		// Taken on the client's first call, not at startup: a prototype, so each client gets its
 		// own (and clones it again); without one the client keeps its own pool.
+		Integer maxConnectionsTotal = this.properties.getMaxConnectionsTotal();
+		if (maxConnectionsTotal != null) {
+			builder.maxConnectionsTotal(maxConnectionsTotal);
+		}
 		ObjectProvider<WebClient.Builder> webClientBuilder = this.webClientBuilder;
 		builder.lazyWebClientBuilder(webClientBuilder::getIfAvailable);
 		this.observationConvention.ifAvailable(builder::observationConvention);

@@ -76,6 +76,22 @@ public class TogetherSandboxProperties implements Validator {
 	private Duration connectTimeout = Duration.ofSeconds(10);
 
 	/**
+	 * Maximum number of connections to one host (the management API, or one sandbox agent) of
+	 * the client's own connection pool. Does not apply when the application provides a
+	 * WebClient.Builder with a connector. At least 1.
+	 */
+	private int maxConnections = 500;
+
+	/**
+	 * Maximum number of open connections of the client's own connection pool, all hosts
+	 * together (each sandbox agent is its own host). A call that needs a new connection when all
+	 * are open closes an idle one of any host first, or waits at most the connect timeout. When
+	 * not set, the larger of 500 and max-connections. Does not apply when the application
+	 * provides a WebClient.Builder with a connector. At least 1.
+	 */
+	private @Nullable Integer maxConnectionsTotal;
+
+	/**
 	 * Response timeout of each attempt of a non-streaming call. Streams have none. A value
 	 * without a unit is in seconds.
 	 */
@@ -145,6 +161,22 @@ public class TogetherSandboxProperties implements Validator {
 		this.connectTimeout = connectTimeout;
 	}
 
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public @Nullable Integer getMaxConnectionsTotal() {
+		return this.maxConnectionsTotal;
+	}
+
+	public void setMaxConnectionsTotal(@Nullable Integer maxConnectionsTotal) {
+		this.maxConnectionsTotal = maxConnectionsTotal;
+	}
+
 	public Duration getResponseTimeout() {
 		return this.responseTimeout;
 	}
@@ -208,6 +240,13 @@ public class TogetherSandboxProperties implements Validator {
 						+ " fragment, such as https://api.codesandbox.io");
 			}
 			positive(errors, "connectTimeout", properties.getConnectTimeout());
+			if (properties.getMaxConnections() < 1) {
+				errors.rejectValue("maxConnections", "min", "must be at least 1");
+			}
+			Integer total = properties.getMaxConnectionsTotal();
+			if (total != null && total < 1) {
+				errors.rejectValue("maxConnectionsTotal", "min", "must be at least 1");
+			}
 			positive(errors, "responseTimeout", properties.getResponseTimeout());
 			positive(errors, "lifecycleTimeout", properties.getLifecycleTimeout());
 			positive(errors, "streamIdleTimeout", properties.getStreamIdleTimeout());

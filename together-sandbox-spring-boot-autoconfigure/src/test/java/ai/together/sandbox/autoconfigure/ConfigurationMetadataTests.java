@@ -23,10 +23,11 @@ class ConfigurationMetadataTests {
 	/** Properties that have no default by design: secrets and optional settings. */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("together.sandbox.api-key",
 			"together.sandbox.defaults.snapshot-alias", "together.sandbox.defaults.ephemeral",
-			"together.sandbox.emulator.data-dir");
+			"together.sandbox.emulator.data-dir", "together.sandbox.max-connections-total");
 
 	private static final Set<String> EXPECTED = Set.of("together.sandbox.enabled", "together.sandbox.api-key",
-			"together.sandbox.base-url", "together.sandbox.api-generation", "together.sandbox.connect-timeout", "together.sandbox.response-timeout",
+			"together.sandbox.base-url", "together.sandbox.api-generation", "together.sandbox.connect-timeout",
+			"together.sandbox.response-timeout", "together.sandbox.max-connections", "together.sandbox.max-connections-total",
 			"together.sandbox.lifecycle-timeout", "together.sandbox.stream-idle-timeout",
 			"together.sandbox.retry.max-attempts",
 			"together.sandbox.retry.initial-delay", "together.sandbox.retry.multiplier",

@@ -44,6 +44,16 @@ class PropertiesValidationTests {
 	}
 
 	@Test
+	void rejectsMaxConnectionsBelowOne(CapturedOutput output) {
+		assertStartupFails(output, "max-connections", "0", "0", "must be at least 1");
+	}
+
+	@Test
+	void rejectsMaxConnectionsTotalBelowOne(CapturedOutput output) {
+		assertStartupFails(output, "max-connections-total", "0", "0", "must be at least 1");
+	}
+
+	@Test
 	void rejectsANonPositiveResponseTimeout(CapturedOutput output) {
 		assertStartupFails(output, "response-timeout", "-5s", "PT-5S", "must be positive");
 	}

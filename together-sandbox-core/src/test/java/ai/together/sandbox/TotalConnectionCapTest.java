@@ -1,0 +1,107 @@
+package ai.together.sandbox;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ai.together.sandbox.internal.http.ApiCall;
+import ai.together.sandbox.internal.http.ClientContext;
+import ai.together.sandbox.internal.http.HttpTransport;
+import ai.together.sandbox.retry.RetryConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.http.HttpMethod;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The total connection cap of the client's own pool: loopback servers, one per "sandbox agent"
+ * (each its own port, so its own host for Reactor Netty), count the connections they accepted
+ * and have not seen closed.
+ */
+class TotalConnectionCapTest {
+
+	private final AtomicInteger open = new AtomicInteger();
+
+	private final AtomicInteger maxOpen = new AtomicInteger();
+
+	private final List<DisposableServer> servers = new ArrayList<>();
+
+	private ClientContext context;
+
+	@AfterEach
+	void stop() {
+		if (this.context != null) {
+			this.context.transport().close();
+		}
+		this.servers.forEach(DisposableServer::disposeNow);
+	}
+
+	private DisposableServer server(Duration delay) {
+		DisposableServer server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.doOnConnection(connection -> {
+				this.maxOpen.accumulateAndGet(this.open.incrementAndGet(), Math::max);
+				connection.onDispose(this.open::decrementAndGet);
+			})
+			.handle((request, response) -> Mono.delay(delay).then(response.sendString(Mono.just("ok")).then()))
+			.bindNow();
+		this.servers.add(server);
+		return server;
+	}
+
+	private HttpTransport transport(int total) {
+		this.context = TogetherSandbox.builder()
+			.apiKey("test-key")
+			.baseUrl("http://127.0.0.1:1")
+			.retry(RetryConfig.builder().maxAttempts(1).build())
+			.maxConnections(100)
+			.maxConnectionsTotal(total)
+			.buildContext();
+		return this.context.transport();
+	}
+
+	private static Mono<Void> get(HttpTransport transport, DisposableServer server) {
+		URI uri = URI.create("http://127.0.0.1:" + server.port() + "/");
+		return transport.call(ApiCall.of("test", null, HttpMethod.GET, uri, "token"));
+	}
+
+	@Test
+	void fortyHostsShareEightSockets() {
+		List<DisposableServer> hosts = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			hosts.add(server(Duration.ofMillis(50)));
+		}
+		HttpTransport transport = transport(8);
+		// 3 calls to each host at once: 120 concurrent calls over 40 hosts.
+		Long done = Flux.range(0, 120)
+			.flatMap(i -> get(transport, hosts.get(i % 40)).thenReturn(1L), 120)
+			.count()
+			.block(Duration.ofSeconds(20));
+		assertThat(done).isEqualTo(120L);
+		assertThat(this.maxOpen.get()).as("sockets open at once on the servers").isLessThanOrEqualTo(8).isPositive();
+	}
+
+	@Test
+	void anIdleSocketOfOneHostIsClosedForAnotherHost() {
+		DisposableServer a = server(Duration.ZERO);
+		DisposableServer b = server(Duration.ZERO);
+		HttpTransport transport = transport(1);
+		get(transport, a).block(Duration.ofSeconds(5));
+		// A's socket stays open, idle in the pool.
+		assertThat(this.open.get()).isEqualTo(1);
+		get(transport, b).block(Duration.ofSeconds(5));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.open.get()).isEqualTo(1));
+		assertThat(this.maxOpen.get()).isEqualTo(1);
+	}
+
+}
