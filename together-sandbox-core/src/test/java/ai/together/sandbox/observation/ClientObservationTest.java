@@ -1,5 +1,6 @@
 package ai.together.sandbox.observation;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,6 +24,7 @@ import reactor.test.StepVerifier;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -166,6 +168,29 @@ class ClientObservationTest {
 			.hasNumberOfObservationsWithNameEqualTo("together.sandbox.client.requests", 3)
 			.hasAnObservation((observation) -> observation.hasLowCardinalityKeyValue("operation", "ports.list")
 				.hasHighCardinalityKeyValue("sandbox.id", "abc123"));
+	}
+
+	@Test
+	void observesFileTransfersAsOneCallEach() throws IOException {
+		server.stubFor(get("/agent/abc123/api/v1/files/%2Fdata.bin")
+			.willReturn(okJson("{\"path\":\"/data.bin\",\"content\":\"aGk=\",\"encoding\":\"base64\"}")));
+		server.stubFor(post("/agent/abc123/api/v1/files/%2Fup.bin")
+			.willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json")
+				.withBody("{\"path\":\"/up.bin\",\"content\":\"aGk=\",\"encoding\":\"base64\"}")));
+		try (FakeSandboxExtension.Connection connected = this.fake
+			.connect((builder) -> builder.observationRegistry(this.registry))) {
+			assertThat(connected.sandbox().files().readBytes("/data.bin")).isEqualTo("hi".getBytes());
+			connected.sandbox().files().upload("/up.bin", new ByteArrayInputStream("hi".getBytes()));
+		}
+		// start and wait are observed first; then one observation per transfer.
+		TestObservationRegistryAssert.assertThat(this.registry)
+			.hasNumberOfObservationsWithNameEqualTo("together.sandbox.client.requests", 4)
+			.hasAnObservation((observation) -> observation.hasLowCardinalityKeyValue("operation", "files.read")
+				.hasLowCardinalityKeyValue("status", "200")
+				.hasLowCardinalityKeyValue("outcome", "success")
+				.hasHighCardinalityKeyValue("sandbox.id", "abc123"))
+			.hasAnObservation((observation) -> observation.hasLowCardinalityKeyValue("operation", "files.upload")
+				.hasLowCardinalityKeyValue("status", "201"));
 	}
 
 }

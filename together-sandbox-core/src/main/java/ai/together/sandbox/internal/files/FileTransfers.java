@@ -203,8 +203,8 @@ public final class FileTransfers {
 			}
 			ApiCall call = uploadCall(path, context).withHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(size));
 			HttpTransport transport = this.agent.transport();
-			return transport.retryEngine()
-				.execute(UPLOAD, () -> drain(transport.transfer(call, DataBufferUtils.read(source, BUFFERS, CHUNK))));
+			return transport.observed(call, transport.retryEngine()
+				.execute(UPLOAD, () -> drain(transport.transfer(call, DataBufferUtils.read(source, BUFFERS, CHUNK)))));
 		});
 	}
 
@@ -236,7 +236,11 @@ public final class FileTransfers {
 	 */
 	public Mono<Void> upload(String path, Flux<DataBuffer> source) {
 		String context = context(path);
-		return Mono.defer(() -> drain(this.agent.transport().transfer(uploadCall(path, context), source)));
+		return Mono.defer(() -> {
+			ApiCall call = uploadCall(path, context);
+			HttpTransport transport = this.agent.transport();
+			return transport.observed(call, drain(transport.transfer(call, source)));
+		});
 	}
 
 	private ApiCall uploadCall(String path, String context) {
@@ -252,11 +256,11 @@ public final class FileTransfers {
 	private Mono<Path> fetch(String operation, String path, Path directory) {
 		ApiCall call = this.agent.call(operation, context(path), HttpMethod.GET, filePath(path));
 		HttpTransport transport = this.agent.transport();
-		return transport.retryEngine()
+		return transport.observed(call, transport.retryEngine()
 			.execute(operation, () -> FileBodies.spool(transport.transfer(call, null), directory)
 				.onErrorMap(UncheckedIOException.class, (ex) -> new TogetherSandboxException(operation
 						+ ErrorMapper.suffix(context(path)) + ": cannot create a temporary file in "
-						+ Repr.quote(directory.toString()) + ": " + describe(ex.getCause()), ex.getCause())));
+						+ Repr.quote(directory.toString()) + ": " + describe(ex.getCause()), ex.getCause()))));
 	}
 
 	private static <T> Mono<T> blocking(IoCallable<T> work) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -54,8 +55,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>
  * With an {@link ObservationRegistry}, each {@code call(...)} is observed as one
  * {@code together.sandbox.client.requests} observation spanning all its attempts and the waits
- * between them; {@link #attempt(ApiCall, ResponseDecoder) attempt(...)} and {@link #stream(ApiCall)
- * streams} are not observed (a stream lives as long as its consumer wants, so its duration says
+ * between them, and so is each operation made of transfers that {@link #observed(ApiCall, Mono)}
+ * wraps (file downloads and uploads); {@link #attempt(ApiCall, ResponseDecoder) attempt(...)} and
+ * {@link #stream(ApiCall) streams} are not observed (a stream lives as long as its consumer wants, so its duration says
  * nothing about the service; the {@code WebClient}'s own {@code http.client.requests} still
  * records it).
  */
@@ -84,6 +86,9 @@ public final class HttpTransport implements AutoCloseable {
 	 * of its own observation (named here because that class needs context-propagation).
 	 */
 	private static final String OBSERVATION_KEY = "micrometer.observation";
+
+	/** Reactor context key of the observation context of an observed operation's transfers. */
+	private static final String OBSERVED_CALL_KEY = TogetherSandboxClientObservationContext.class.getName();
 
 	/** What this transport shares with those derived from it: the WebClient and the calls in flight. */
 	private final Shared shared;
@@ -331,6 +336,37 @@ public final class HttpTransport implements AutoCloseable {
 		if (this.observationRegistry.isNoop()) {
 			return engine.execute(call.operation(), () -> exchange(call, decoder), retryableByDefault);
 		}
+		return observing(call, (context) -> {
+			ResponseDecoder<T> recording = (status, body) -> {
+				context.setStatus(status);
+				return decoder.decode(status, body);
+			};
+			return engine.execute(call.operation(), () -> {
+				context.attemptStarted();
+				return exchange(call, recording);
+			}, retryableByDefault);
+		});
+	}
+
+	/**
+	 * Observes a whole operation made of {@link #transfer transfers} (its attempts included) as one
+	 * {@code together.sandbox.client.requests} observation of the call's operation, as
+	 * {@code call(...)} observes its calls: each transfer subscribed within it counts as an
+	 * attempt and records its status.
+	 * @param <T> the result type
+	 * @param call the call the operation makes (its operation and sandbox name the observation)
+	 * @param operation the operation
+	 * @return the operation, observed
+	 */
+	public <T> Mono<T> observed(ApiCall call, Mono<T> operation) {
+		if (this.observationRegistry.isNoop()) {
+			return operation;
+		}
+		return observing(call, (context) -> operation);
+	}
+
+	private <T> Mono<T> observing(ApiCall call,
+			Function<TogetherSandboxClientObservationContext, Mono<T>> work) {
 		return Mono.deferContextual((reactorContext) -> {
 			TogetherSandboxClientObservationContext context = new TogetherSandboxClientObservationContext(
 					call.operation(), call.sandboxId());
@@ -343,14 +379,7 @@ public final class HttpTransport implements AutoCloseable {
 				observation.parentObservation(parent);
 			}
 			observation.start();
-			ResponseDecoder<T> recording = (status, body) -> {
-				context.setStatus(status);
-				return decoder.decode(status, body);
-			};
-			return engine.execute(call.operation(), () -> {
-				context.attemptStarted();
-				return exchange(call, recording);
-			}, retryableByDefault)
+			return work.apply(context)
 				// Stop before the result reaches the caller (doFinally would run after), so that a
 				// blocking caller finds the timer recorded when its call returns.
 				.doOnSuccess((value) -> observation.stop())
@@ -364,7 +393,7 @@ public final class HttpTransport implements AutoCloseable {
 					observation.stop();
 				})
 				// The WebClient's http.client.requests observations become children of this one.
-				.contextWrite((reactor) -> reactor.put(OBSERVATION_KEY, observation));
+				.contextWrite((reactor) -> reactor.put(OBSERVATION_KEY, observation).put(OBSERVED_CALL_KEY, context));
 		});
 	}
 
@@ -488,9 +517,8 @@ public final class HttpTransport implements AutoCloseable {
 	 * through Reactor Netty's per-request {@code responseTimeout}, so a long transfer that keeps
 	 * moving is never cut short. A non-2xx answer fails with the mapped {@code HttpException};
 	 * the response timing out fails with an {@code HttpException} of status 0 whose cause is a
-	 * {@link TimeoutException}. Cancelling the returned Flux closes the connection. Not observed
-	 * (like {@link #stream(ApiCall) streams}; the {@code WebClient}'s own
-	 * {@code http.client.requests} still records it). With a {@code WebClient} on another
+	 * {@link TimeoutException}. Cancelling the returned Flux closes the connection. Observed only
+	 * within {@link #observed(ApiCall, Mono)}, as one attempt of its operation. With a {@code WebClient} on another
 	 * connector than Reactor Netty's there is no response timeout.
 	 * @param call the call (its byte body, if any, is ignored when {@code requestBody} is given)
 	 * @param requestBody the request body, or {@code null} for the call's own body
@@ -504,20 +532,28 @@ public final class HttpTransport implements AutoCloseable {
 				? prepare(call).body(BodyInserters.fromDataBuffers(requestBody)) : request(call, null);
 		// Timed by the connection, not by a scheduler timer, and only from the end of the request.
 		Flux<DataBuffer> body = spec.httpRequest((request) -> this.shared.applyTimeout(request, timeout))
-			.exchangeToFlux((response) -> {
+			.exchangeToFlux((response) -> Flux.deferContextual((reactor) -> {
+				// Within observed(call, operation): this transfer is one of its attempts.
+				reactor.<TogetherSandboxClientObservationContext>getOrEmpty(OBSERVED_CALL_KEY)
+					.ifPresent((observed) -> observed.setStatus(response.statusCode().value()));
 				if (response.statusCode().is2xxSuccessful()) {
 					return response.body(BodyExtractors.toDataBuffers());
 				}
 				return readBytes(response).flatMapMany((bytes) -> Flux.error(ErrorMapper.errorResponse(
 						call.operation(), call.context(), response.statusCode().value(),
 						response.headers().asHttpHeaders(), bytes)));
-			})
+			}))
 			.onErrorMap(HttpTransport::isReadTimeout,
 					(error) -> new TimeoutException("no data received for " + shownDuration(timeout) + " (" + setting + ")"))
 			.onErrorMap(HttpTransport::isTransportFailure,
 					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
 			.onErrorMap((error) -> this.redactor.redact(error));
-		return untilClosed(call, body);
+		Flux<DataBuffer> counted = Flux.deferContextual((reactor) -> {
+			reactor.<TogetherSandboxClientObservationContext>getOrEmpty(OBSERVED_CALL_KEY)
+				.ifPresent(TogetherSandboxClientObservationContext::attemptStarted);
+			return body;
+		});
+		return untilClosed(call, counted);
 	}
 
 	/**
