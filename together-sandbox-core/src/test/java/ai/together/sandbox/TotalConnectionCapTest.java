@@ -10,12 +10,14 @@ import ai.together.sandbox.internal.http.ApiCall;
 import ai.together.sandbox.internal.http.ClientContext;
 import ai.together.sandbox.internal.http.HttpTransport;
 import ai.together.sandbox.retry.RetryConfig;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 import org.springframework.http.HttpMethod;
 
@@ -29,6 +31,14 @@ import static org.awaitility.Awaitility.await;
  */
 class TotalConnectionCapTest {
 
+	/**
+	 * One event-loop thread for every server: a close the client made before its next connect is
+	 * then seen by the servers before that connect (on one thread, the closed socket's end of
+	 * input is read before the new connection's registration task runs), so the count on the
+	 * servers follows the client's order even on a busy machine.
+	 */
+	private static final LoopResources SERVER_LOOP = LoopResources.create("connection-cap-test", 1, 1, true);
+
 	private final AtomicInteger open = new AtomicInteger();
 
 	private final AtomicInteger maxOpen = new AtomicInteger();
@@ -36,6 +46,11 @@ class TotalConnectionCapTest {
 	private final List<DisposableServer> servers = new ArrayList<>();
 
 	private ClientContext context;
+
+	@AfterAll
+	static void disposeServerLoop() {
+		SERVER_LOOP.disposeLater().block(Duration.ofSeconds(10));
+	}
 
 	@AfterEach
 	void stop() {
@@ -47,6 +62,7 @@ class TotalConnectionCapTest {
 
 	private DisposableServer server(Duration delay) {
 		DisposableServer server = HttpServer.create()
+			.runOn(SERVER_LOOP)
 			.host("127.0.0.1")
 			.port(0)
 			.doOnConnection(connection -> {
