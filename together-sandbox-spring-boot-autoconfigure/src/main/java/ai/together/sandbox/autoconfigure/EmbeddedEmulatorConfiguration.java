@@ -1,7 +1,6 @@
 package ai.together.sandbox.autoconfigure;
 
 import ai.together.sandbox.ClientBuilder;
-import ai.together.sandbox.emulator.EmulatorOptions;
 import ai.together.sandbox.emulator.SandboxEmulator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,13 +43,7 @@ class EmbeddedEmulatorConfiguration {
 	@Bean(destroyMethod = "close")
 	SandboxEmulator togetherSandboxEmulator(TogetherSandboxProperties properties, Environment environment) {
 		TogetherSandboxProperties.Emulator settings = properties.getEmulator();
-		SandboxEmulator emulator = SandboxEmulator.start(EmulatorOptions.builder()
-			.port(settings.getPort())
-			.bindAddress("127.0.0.1")
-			.apiKey(null)
-			.dataDirectory(settings.getDataDir())
-			.snapshotAliases(settings.getSnapshotAliases().stream().map(String::trim).toList())
-			.build());
+		SandboxEmulator emulator = EmbeddedEmulators.start(settings);
 		if (settings.effectiveMode() == TogetherSandboxProperties.Emulator.Mode.ALWAYS) {
 			logger.info(MODE_PROPERTY + "=always: the client uses the embedded emulator at " + emulator.baseUrl()
 					+ ignoredKey(properties, environment) + ".");
@@ -80,35 +73,7 @@ class EmbeddedEmulatorConfiguration {
 
 	@Bean
 	TogetherSandboxConnectionDetails togetherSandboxConnectionDetails(SandboxEmulator togetherSandboxEmulator) {
-		return new EmulatorConnectionDetails(togetherSandboxEmulator);
-	}
-
-	/**
-	 * The connection details of the embedded emulator.
-	 */
-	static final class EmulatorConnectionDetails implements TogetherSandboxConnectionDetails {
-
-		private final SandboxEmulator emulator;
-
-		EmulatorConnectionDetails(SandboxEmulator emulator) {
-			this.emulator = emulator;
-		}
-
-		@Override
-		public String getApiKey() {
-			return this.emulator.apiKey();
-		}
-
-		@Override
-		public String getBaseUrl() {
-			return this.emulator.baseUrl();
-		}
-
-		@Override
-		public String toString() {
-			return "EmulatorConnectionDetails[baseUrl=" + getBaseUrl() + "]";
-		}
-
+		return EmbeddedEmulators.connectionDetails(togetherSandboxEmulator);
 	}
 
 	/**

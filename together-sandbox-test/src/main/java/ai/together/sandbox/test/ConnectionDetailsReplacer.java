@@ -1,8 +1,8 @@
 package ai.together.sandbox.test;
 
+import ai.together.sandbox.autoconfigure.EmbeddedEmulators;
 import ai.together.sandbox.autoconfigure.TogetherSandboxConnectionDetails;
 import ai.together.sandbox.autoconfigure.TogetherSandboxProperties;
-import ai.together.sandbox.emulator.EmulatorOptions;
 import ai.together.sandbox.emulator.SandboxEmulator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -58,7 +58,7 @@ class ConnectionDetailsReplacer implements BeanDefinitionRegistryPostProcessor, 
 		emulator.setDestroyMethodName("close");
 		registry.registerBeanDefinition("togetherSandboxEmulator", emulator);
 		RootBeanDefinition details = new RootBeanDefinition(TogetherSandboxConnectionDetails.class,
-				() -> new EmulatorConnectionDetails(beanFactory.getBean(SandboxEmulator.class)));
+				() -> EmbeddedEmulators.connectionDetails(beanFactory.getBean(SandboxEmulator.class)));
 		registry.registerBeanDefinition("togetherSandboxConnectionDetails", details);
 	}
 
@@ -70,13 +70,7 @@ class ConnectionDetailsReplacer implements BeanDefinitionRegistryPostProcessor, 
 		TogetherSandboxProperties.Emulator settings = (environment != null) ? Binder.get(environment)
 			.bind(TogetherSandboxProperties.CONFIG_PREFIX + ".emulator", TogetherSandboxProperties.Emulator.class)
 			.orElseGet(TogetherSandboxProperties.Emulator::new) : new TogetherSandboxProperties.Emulator();
-		SandboxEmulator emulator = SandboxEmulator.start(EmulatorOptions.builder()
-			.port(settings.getPort())
-			.bindAddress("127.0.0.1")
-			.apiKey(null)
-			.dataDirectory(settings.getDataDir())
-			.snapshotAliases(settings.getSnapshotAliases().stream().map(String::trim).toList())
-			.build());
+		SandboxEmulator emulator = EmbeddedEmulators.start(settings);
 		logger.info("@AutoConfigureTogetherSandboxEmulator: the client uses the embedded emulator at "
 				+ emulator.baseUrl() + ".");
 		return emulator;
@@ -90,28 +84,6 @@ class ConnectionDetailsReplacer implements BeanDefinitionRegistryPostProcessor, 
 		RootBeanDefinition definition = new RootBeanDefinition(ConnectionDetailsReplacer.class);
 		definition.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
 		return definition;
-	}
-
-	/**
-	 * The emulator's connection details; its generated key, never the configured one.
-	 */
-	record EmulatorConnectionDetails(SandboxEmulator emulator) implements TogetherSandboxConnectionDetails {
-
-		@Override
-		public String getApiKey() {
-			return this.emulator.apiKey();
-		}
-
-		@Override
-		public String getBaseUrl() {
-			return this.emulator.baseUrl();
-		}
-
-		@Override
-		public String toString() {
-			return "EmulatorConnectionDetails[baseUrl=" + getBaseUrl() + "]";
-		}
-
 	}
 
 }
