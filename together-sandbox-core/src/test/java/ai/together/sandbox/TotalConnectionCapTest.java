@@ -4,15 +4,20 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.together.sandbox.internal.http.ApiCall;
 import ai.together.sandbox.internal.http.ClientContext;
 import ai.together.sandbox.internal.http.HttpTransport;
 import ai.together.sandbox.retry.RetryConfig;
+import io.netty.channel.Channel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -43,6 +48,10 @@ class TotalConnectionCapTest {
 
 	private final AtomicInteger maxOpen = new AtomicInteger();
 
+	private final Set<Channel> sockets = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger received = new AtomicInteger();
+
 	private final List<DisposableServer> servers = new ArrayList<>();
 
 	private ClientContext context;
@@ -65,11 +74,18 @@ class TotalConnectionCapTest {
 			.runOn(SERVER_LOOP)
 			.host("127.0.0.1")
 			.port(0)
+			// Called for every request of a keep-alive connection: a socket counts once, until closed.
 			.doOnConnection(connection -> {
-				this.maxOpen.accumulateAndGet(this.open.incrementAndGet(), Math::max);
-				connection.onDispose(this.open::decrementAndGet);
+				Channel channel = connection.channel();
+				if (this.sockets.add(channel)) {
+					this.maxOpen.accumulateAndGet(this.open.incrementAndGet(), Math::max);
+					channel.closeFuture().addListener(future -> this.open.decrementAndGet());
+				}
 			})
-			.handle((request, response) -> Mono.delay(delay).then(response.sendString(Mono.just("ok")).then()))
+			.handle((request, response) -> {
+				this.received.incrementAndGet();
+				return Mono.delay(delay).then(response.sendString(Mono.just("ok")).then());
+			})
 			.bindNow();
 		this.servers.add(server);
 		return server;
@@ -105,6 +121,33 @@ class TotalConnectionCapTest {
 			.block(Duration.ofSeconds(20));
 		assertThat(done).isEqualTo(120L);
 		assertThat(this.maxOpen.get()).as("sockets open at once on the servers").isLessThanOrEqualTo(8).isPositive();
+	}
+
+	/**
+	 * Calls that reuse idle sockets while others wait for one: a socket the pool hands to a call
+	 * must never be the one closed to free a permit, or a request the server received (and may
+	 * have acted on: a POST of stdin) loses its response, and a retry would send it again. Twice
+	 * as many calls at once as sockets: the calls over the cap wait; with one host they take the
+	 * sockets its calls release, with two a waiter closes an idle socket of the other host while
+	 * calls to that host take idle sockets from its pool.
+	 */
+	@ParameterizedTest(name = "{0} host(s)")
+	@ValueSource(ints = { 1, 2 })
+	void aSocketHandedToACallIsNeverClosedUnderIt(int hostCount) {
+		List<DisposableServer> hosts = new ArrayList<>();
+		for (int i = 0; i < hostCount; i++) {
+			hosts.add(server(Duration.ZERO));
+		}
+		HttpTransport transport = transport(8);
+		int calls = 5_000;
+		List<Throwable> failures = Flux.range(0, calls)
+			.flatMap(i -> get(transport, hosts.get(i % hostCount)).then(Mono.<Throwable>empty())
+				.onErrorResume(Mono::just), 16)
+			.collectList()
+			.block(Duration.ofSeconds(60));
+		assertThat(failures).as("calls that failed (no retry here)").isEmpty();
+		assertThat(this.received.get()).as("requests the servers received").isEqualTo(calls);
+		assertThat(this.maxOpen.get()).as("sockets open at once on the servers").isLessThanOrEqualTo(8);
 	}
 
 	@Test

@@ -3,6 +3,7 @@ package ai.together.sandbox.internal.http;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -27,19 +28,26 @@ import reactor.netty.transport.TransportConfig;
  * cap each remote address on its own).
  * <p>
  * Counting: {@code sockets} are the channels created and not yet closed (counted when a channel
- * is initialised, before it connects); {@code acquiring} are the acquires in progress, each
- * holding one permit. An acquire starts only while {@code sockets + acquiring < max}; a new
- * socket is only made by an acquire in progress, so it takes that acquire's permit. When no
- * permit is free, the oldest idle socket (of any host) is closed to free one; without an idle
- * socket the acquire waits, first come first served, at most the pending-acquire timeout. As a
- * last guard, a channel initialised while {@code sockets >= max} (a pool still connecting for an
+ * is initialised, before it connects); {@code acquiring} are the acquires in progress that may
+ * make a new socket, each holding one permit. An acquire of a host with an idle socket nobody
+ * else has claimed claims it and needs no permit (the pool hands idle sockets out first). Any
+ * other acquire starts only while {@code sockets + acquiring < max}; a new socket is only made
+ * by an acquire in progress, so it takes that acquire's permit. When no permit is free, the
+ * oldest unclaimed idle socket (of any host) is closed to free one; without one the acquire
+ * waits, first come first served, at most the pending-acquire timeout, and a socket released
+ * meanwhile goes to a waiter of its own host, or is closed for the oldest waiter. As a last
+ * guard, a channel initialised while {@code sockets >= max} (a pool still connecting for an
  * acquire that was cancelled) is closed before it connects, so open sockets never exceed
  * {@code max}.
+ * <p>
+ * Closing an idle socket is decided on its event loop, where the pool delivers it to a call and
+ * where that call writes its request: a socket is closed only while no call holds it, so a
+ * request the server may have received never loses its response to this cap (a socket closed
+ * just before the pool delivers it is replaced by Reactor Netty before anything is written).
  */
 public final class TotalConnectionCap {
 
-	private static final AttributeKey<TotalConnectionCap> COUNTED = AttributeKey
-		.valueOf("together-sandbox.total-connection-cap");
+	private static final AttributeKey<Tracked> TRACKED = AttributeKey.valueOf("together-sandbox.total-connection-cap");
 
 	private final int max;
 
@@ -53,6 +61,12 @@ public final class TotalConnectionCap {
 
 	/** Idle pooled sockets, oldest release first. */
 	private final LinkedHashSet<Channel> idle = new LinkedHashSet<>();
+
+	/** The idle sockets of each host (the pools' own key: the remote address asked for). */
+	private final Map<SocketAddress, Integer> idleByHost = new HashMap<>();
+
+	/** The idle sockets of each host that acquires in progress count on. */
+	private final Map<SocketAddress, Integer> claimedByHost = new HashMap<>();
 
 	private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
@@ -75,10 +89,10 @@ public final class TotalConnectionCap {
 		return client.doOnChannelInit((observer, channel, remote) -> onChannelInit(channel))
 			.observe((connection, state) -> {
 				if (state == ConnectionObserver.State.RELEASED) {
-					onIdle(connection.channel());
+					onReleased(connection.channel());
 				}
 				else if (state == ConnectionObserver.State.ACQUIRED || state == ConnectionObserver.State.CONNECTED) {
-					onBusy(connection.channel());
+					onTaken(connection.channel());
 				}
 			});
 	}
@@ -100,61 +114,177 @@ public final class TotalConnectionCap {
 				return;
 			}
 			this.sockets++;
-			channel.attr(COUNTED).set(this);
+			channel.attr(TRACKED).set(new Tracked(this));
 		}
 		channel.closeFuture().addListener(future -> onClosed(channel));
 	}
 
 	private void onClosed(Channel channel) {
 		synchronized (this.lock) {
-			this.idle.remove(channel);
+			removeIdle(channel);
 			this.sockets--;
 		}
 		drain();
 	}
 
-	private void onIdle(Channel channel) {
-		boolean evict;
+	/** A call holds the socket: the pool delivered it (a new one connects, an idle one is acquired). */
+	private void onTaken(Channel channel) {
+		Tracked tracked = tracked(channel);
+		if (tracked == null) {
+			return;
+		}
 		synchronized (this.lock) {
-			if (channel.attr(COUNTED).get() != this || !channel.isActive()) {
+			// Counted, not flagged: the pool may hand a released socket to its next call before
+			// the release is reported here.
+			tracked.holders++;
+			removeIdle(channel);
+		}
+	}
+
+	/** A call gave the socket back to its pool. */
+	private void onReleased(Channel channel) {
+		Tracked tracked = tracked(channel);
+		if (tracked == null) {
+			return;
+		}
+		if (!channel.eventLoop().inEventLoop()) {
+			channel.eventLoop().execute(() -> onReleased(channel));
+			return;
+		}
+		Waiter sameHost = null;
+		boolean close = false;
+		synchronized (this.lock) {
+			tracked.holders = Math.max(0, tracked.holders - 1);
+			if (tracked.holders > 0 || !channel.isActive()) {
 				return;
 			}
-			// A waiter needs a permit that only closing a socket frees.
-			evict = !this.waiters.isEmpty();
-			if (!evict) {
-				this.idle.add(channel);
+			addIdle(channel, tracked);
+			if (!this.waiters.isEmpty()) {
+				sameHost = takeWaiterFor(tracked.host);
+				if (sameHost != null) {
+					claim(tracked.host);
+				}
+				else {
+					// A waiter needs a permit that only closing a socket frees.
+					removeIdle(channel);
+					close = true;
+				}
 			}
 		}
-		if (evict) {
+		if (sameHost != null) {
+			sameHost.sink.success(Ticket.reuse(tracked.host));
+		}
+		else if (close) {
+			// On the event loop, with no call holding it: a call the pool is about to hand it to
+			// finds it closed before writing and gets another.
 			channel.close();
 		}
 	}
 
-	private void onBusy(Channel channel) {
-		synchronized (this.lock) {
-			this.idle.remove(channel);
+	private @Nullable Tracked tracked(Channel channel) {
+		Tracked tracked = channel.attr(TRACKED).get();
+		return (tracked != null && tracked.cap == this) ? tracked : null;
+	}
+
+	private void addIdle(Channel channel, Tracked tracked) {
+		if (this.idle.add(channel) && tracked.host != null) {
+			this.idleByHost.merge(tracked.host, 1, Integer::sum);
 		}
 	}
 
-	/** Takes a permit if one is free and nobody waits for one. */
-	private boolean tryTake() {
-		synchronized (this.lock) {
-			if (this.waiters.isEmpty() && this.sockets + this.acquiring < this.max) {
-				this.acquiring++;
-				return true;
+	private void removeIdle(Channel channel) {
+		if (this.idle.remove(channel)) {
+			Tracked tracked = channel.attr(TRACKED).get();
+			if (tracked != null && tracked.host != null) {
+				this.idleByHost.computeIfPresent(tracked.host, (host, count) -> (count > 1) ? count - 1 : null);
 			}
-			return false;
 		}
 	}
 
-	private @Nullable Channel pollIdle() {
-		Iterator<Channel> it = this.idle.iterator();
-		if (!it.hasNext()) {
+	/** Whether the host has an idle socket no acquire in progress counts on. */
+	private boolean hasUnclaimedIdle(@Nullable SocketAddress host) {
+		return host != null
+				&& this.idleByHost.getOrDefault(host, 0) > this.claimedByHost.getOrDefault(host, 0);
+	}
+
+	private void claim(SocketAddress host) {
+		this.claimedByHost.merge(host, 1, Integer::sum);
+	}
+
+	private void unclaim(SocketAddress host) {
+		synchronized (this.lock) {
+			this.claimedByHost.computeIfPresent(host, (key, count) -> (count > 1) ? count - 1 : null);
+		}
+	}
+
+	/** Takes the oldest waiter of a host, if any. */
+	private @Nullable Waiter takeWaiterFor(@Nullable SocketAddress host) {
+		if (host == null) {
 			return null;
 		}
-		Channel oldest = it.next();
-		it.remove();
-		return oldest;
+		Iterator<Waiter> it = this.waiters.iterator();
+		while (it.hasNext()) {
+			Waiter waiter = it.next();
+			if (host.equals(waiter.host) && waiter.settled.compareAndSet(false, true)) {
+				it.remove();
+				return waiter;
+			}
+		}
+		return null;
+	}
+
+	/** Claims an idle socket of the host, or takes a permit if one is free and nobody waits for one. */
+	private @Nullable Ticket tryTake(@Nullable SocketAddress host) {
+		synchronized (this.lock) {
+			if (hasUnclaimedIdle(host)) {
+				claim(host);
+				return Ticket.reuse(host);
+			}
+			if (this.waiters.isEmpty() && this.sockets + this.acquiring < this.max) {
+				this.acquiring++;
+				return Ticket.PERMIT;
+			}
+			return null;
+		}
+	}
+
+	/** The oldest idle socket of a host with more idle sockets than claims, taken out of the idle set. */
+	private @Nullable Channel pollVictim() {
+		for (Channel channel : this.idle) {
+			Tracked tracked = channel.attr(TRACKED).get();
+			SocketAddress host = (tracked != null) ? tracked.host : null;
+			if (host == null || this.idleByHost.getOrDefault(host, 0) > this.claimedByHost.getOrDefault(host, 0)) {
+				removeIdle(channel);
+				return channel;
+			}
+		}
+		return null;
+	}
+
+	/** Closes an idle socket to free a permit for the waiters, on the socket's event loop. */
+	private void evictForWaiters() {
+		Channel victim;
+		synchronized (this.lock) {
+			victim = this.waiters.isEmpty() ? null : pollVictim();
+		}
+		if (victim != null) {
+			victim.eventLoop().execute(() -> closeIfIdle(victim));
+		}
+	}
+
+	private void closeIfIdle(Channel victim) {
+		boolean idle;
+		synchronized (this.lock) {
+			Tracked tracked = victim.attr(TRACKED).get();
+			idle = tracked != null && tracked.holders == 0;
+		}
+		if (idle) {
+			victim.close();
+		}
+		else {
+			// The pool handed it to a call meanwhile: that call keeps it, another one goes.
+			evictForWaiters();
+		}
 	}
 
 	private void giveBack() {
@@ -179,21 +309,20 @@ public final class TotalConnectionCap {
 				}
 				this.acquiring++;
 			}
-			next.sink.success(Boolean.TRUE);
+			next.sink.success(Ticket.PERMIT);
 		}
 	}
 
-	private Mono<Boolean> permit() {
+	private Mono<Ticket> ticket(@Nullable SocketAddress host) {
 		return Mono.defer(() -> {
-			if (tryTake()) {
-				return Mono.just(Boolean.TRUE);
+			Ticket now = tryTake(host);
+			if (now != null) {
+				return Mono.just(now);
 			}
-			Mono<Boolean> waiting = Mono.create(sink -> {
-				Waiter waiter = new Waiter(sink);
-				Channel victim;
+			Mono<Ticket> waiting = Mono.create(sink -> {
+				Waiter waiter = new Waiter(sink, host);
 				synchronized (this.lock) {
 					this.waiters.add(waiter);
-					victim = pollIdle();
 				}
 				sink.onCancel(() -> {
 					// Exactly one of granting and cancelling wins, so no permit is lost.
@@ -203,9 +332,7 @@ public final class TotalConnectionCap {
 						}
 					}
 				});
-				if (victim != null) {
-					victim.close();
-				}
+				evictForWaiters();
 				drain();
 			});
 			long millis = this.pendingAcquireTimeout.toMillis();
@@ -215,17 +342,57 @@ public final class TotalConnectionCap {
 		});
 	}
 
+	/** What lets an acquire go ahead: a permit for a new socket, or a claim on a host's idle socket. */
+	private record Ticket(@Nullable SocketAddress claimed) {
+
+		static final Ticket PERMIT = new Ticket(null);
+
+		static Ticket reuse(SocketAddress host) {
+			return new Ticket(host);
+		}
+
+	}
+
+	/** The cap's view of one socket. */
+	private static final class Tracked {
+
+		final TotalConnectionCap cap;
+
+		/** The host asked for when the socket was first delivered. */
+		@Nullable SocketAddress host;
+
+		/** The calls holding it (0 or 1 but for a moment: see {@link #onTaken(Channel)}). */
+		int holders;
+
+		Tracked(TotalConnectionCap cap) {
+			this.cap = cap;
+		}
+
+	}
+
 	private static final class Waiter {
 
-		final MonoSink<Boolean> sink;
+		final MonoSink<Ticket> sink;
+
+		final @Nullable SocketAddress host;
 
 		/** Set once, by the grant or by the cancel. */
 		final AtomicBoolean settled = new AtomicBoolean();
 
-		Waiter(MonoSink<Boolean> sink) {
+		Waiter(MonoSink<Ticket> sink, @Nullable SocketAddress host) {
 			this.sink = sink;
+			this.host = host;
 		}
 
+	}
+
+	private void tagHost(Channel channel, @Nullable SocketAddress host) {
+		Tracked tracked = tracked(channel);
+		if (tracked != null && host != null) {
+			synchronized (this.lock) {
+				tracked.host = host;
+			}
+		}
 	}
 
 	private final class Capped implements ConnectionProvider {
@@ -240,15 +407,21 @@ public final class TotalConnectionCap {
 		public Mono<? extends Connection> acquire(TransportConfig config, ConnectionObserver connectionObserver,
 				@Nullable Supplier<? extends SocketAddress> remoteAddress,
 				@Nullable AddressResolverGroup<?> resolverGroup) {
-			return permit().flatMap(granted -> {
+			SocketAddress host = (remoteAddress != null) ? remoteAddress.get() : null;
+			return ticket(host).flatMap(ticket -> {
 				AtomicBoolean held = new AtomicBoolean(true);
-				// A new socket is counted by onChannelInit while this permit is held; once the
-				// connection is delivered (or the acquire ends) the permit is free again.
-				return this.delegate.acquire(config, connectionObserver, remoteAddress, resolverGroup)
-					.doOnNext(connection -> onBusy(connection.channel()))
+				// A new socket is counted by onChannelInit while a permit is held; once the
+				// connection is delivered (or the acquire ends) the permit or claim is free again.
+				return this.delegate.acquire(config, connectionObserver, (remoteAddress != null) ? () -> host : null, resolverGroup)
+					.doOnNext(connection -> tagHost(connection.channel(), host))
 					.doFinally(signal -> {
 						if (held.compareAndSet(true, false)) {
-							giveBack();
+							if (ticket.claimed() != null) {
+								unclaim(ticket.claimed());
+							}
+							else {
+								giveBack();
+							}
 						}
 					});
 			});
