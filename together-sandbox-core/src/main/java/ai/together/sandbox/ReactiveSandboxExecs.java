@@ -25,7 +25,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JavaType;
 
 import org.springframework.http.HttpMethod;
 
@@ -49,13 +48,11 @@ public final class ReactiveSandboxExecs {
 	/** Timeout of {@link #run(ExecRequest)}. */
 	public static final Duration DEFAULT_RUN_TIMEOUT = Duration.ofMinutes(10);
 
-	private static final JavaType EXEC_OUTPUT = Json.mapper().constructType(ExecOutput.class);
+	private static final Json.LazyType EXEC_OUTPUT = Json.type(ExecOutput.class);
 
-	private static final JavaType EXEC_OUTPUT_LIST = Json.mapper()
-		.getTypeFactory()
-		.constructCollectionType(List.class, ExecOutput.class);
+	private static final Json.LazyType EXEC_OUTPUT_LIST = Json.listOf(ExecOutput.class);
 
-	private static final JavaType EXEC_LIST = Json.mapper().constructType(ExecList.class);
+	private static final Json.LazyType EXEC_LIST = Json.type(ExecList.class);
 
 	private final AgentConnection agent;
 
@@ -199,7 +196,7 @@ public final class ReactiveSandboxExecs {
 		return this.streams.scoped(OutputResume.stream(context, lastSequence,
 				(last) -> this.streams.<ExecOutput>unscoped("execs.streamOutput", context,
 						"/api/v1/stream/execs/" + PathEncoder.path(id) + "/io" + lastSequenceQuery(last),
-						EXEC_OUTPUT)));
+						EXEC_OUTPUT.get())));
 	}
 
 	/**
@@ -237,7 +234,7 @@ public final class ReactiveSandboxExecs {
 	 * @return each version of the list
 	 */
 	public Flux<List<ExecItem>> streamList() {
-		return this.streams.<ExecList>open("execs.streamList", null, "/api/v1/stream/execs", EXEC_LIST)
+		return this.streams.<ExecList>open("execs.streamList", null, "/api/v1/stream/execs", EXEC_LIST.get())
 			.map(ExecList::items);
 	}
 

@@ -23,7 +23,6 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JavaType;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
@@ -57,7 +56,7 @@ public final class ReactiveSandboxFiles {
 
 	private static final String OCTET_STREAM = "application/octet-stream";
 
-	private static final JavaType WATCH_EVENT = Json.mapper().constructType(WatchEvent.class);
+	private static final Json.LazyType WATCH_EVENT = Json.type(WatchEvent.class);
 
 	private final AgentConnection agent;
 
@@ -288,7 +287,7 @@ public final class ReactiveSandboxFiles {
 				separator = '&';
 			}
 		}
-		return this.streams.open("files.watch", pathContext(path), uri.toString(), WATCH_EVENT);
+		return this.streams.open("files.watch", pathContext(path), uri.toString(), WATCH_EVENT.get());
 	}
 
 	private Mono<Void> action(String operation, String action, String from, String to) {

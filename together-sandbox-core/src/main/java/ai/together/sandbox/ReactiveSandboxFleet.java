@@ -20,7 +20,6 @@ import ai.together.sandbox.internal.json.Json;
 import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.internal.util.Repr;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JavaType;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.http.HttpMethod;
@@ -47,9 +46,9 @@ public final class ReactiveSandboxFleet {
 	/** The operation name of {@link #create(SandboxSpec)}'s {@code POST /v1/sandboxes}. */
 	public static final String CREATE_OPERATION = "api.createSandbox";
 
-	private static final JavaType PAGE = V1Calls.pageType(SandboxDetails.class);
+	private static final Json.LazyType PAGE = V1Calls.pageType(SandboxDetails.class);
 
-	private static final JavaType LIST = V1Calls.listType(SandboxDetails.class);
+	private static final Json.LazyType LIST = V1Calls.listType(SandboxDetails.class);
 
 	private final ClientContext context;
 

@@ -10,7 +10,6 @@ import ai.together.sandbox.ports.PortInfo;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import tools.jackson.databind.JavaType;
 
 import org.springframework.http.HttpMethod;
 
@@ -24,7 +23,7 @@ import org.springframework.http.HttpMethod;
  */
 public final class ReactiveSandboxPorts {
 
-	private static final JavaType PORT_LIST = Json.mapper().constructType(PortList.class);
+	private static final Json.LazyType PORT_LIST = Json.type(PortList.class);
 
 	private final AgentConnection agent;
 
@@ -52,7 +51,7 @@ public final class ReactiveSandboxPorts {
 	 * @return each version of the list
 	 */
 	public Flux<List<PortInfo>> streamList() {
-		return this.streams.<PortList>open("ports.streamList", null, "/api/v1/stream/ports", PORT_LIST)
+		return this.streams.<PortList>open("ports.streamList", null, "/api/v1/stream/ports", PORT_LIST.get())
 			.map(PortList::items);
 	}
 

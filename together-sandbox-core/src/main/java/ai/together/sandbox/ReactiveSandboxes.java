@@ -18,7 +18,6 @@ import ai.together.sandbox.sandboxes.StopType;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JavaType;
 
 import org.springframework.http.HttpMethod;
 
@@ -32,9 +31,7 @@ import org.springframework.http.HttpMethod;
  */
 public final class ReactiveSandboxes {
 
-	private static final JavaType SANDBOX_LIST = Json.mapper()
-		.getTypeFactory()
-		.constructCollectionType(List.class, SandboxInfo.class);
+	private static final Json.LazyType SANDBOX_LIST = Json.listOf(SandboxInfo.class);
 
 	private final ClientContext context;
 

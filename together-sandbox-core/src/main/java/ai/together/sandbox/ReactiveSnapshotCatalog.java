@@ -29,7 +29,6 @@ import ai.together.sandbox.snapshots.SnapshotProgress;
 import ai.together.sandbox.snapshots.SnapshotStep;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JavaType;
 
 import org.springframework.http.HttpMethod;
 
@@ -56,11 +55,11 @@ public final class ReactiveSnapshotCatalog {
 	/** The operation name of {@link #register(SnapshotSpec)}. */
 	public static final String CREATE_OPERATION = "api.snapshots.create";
 
-	private static final JavaType PAGE = V1Calls.pageType(SnapshotDetails.class);
+	private static final Json.LazyType PAGE = V1Calls.pageType(SnapshotDetails.class);
 
-	private static final JavaType LIST = V1Calls.listType(SnapshotDetails.class);
+	private static final Json.LazyType LIST = V1Calls.listType(SnapshotDetails.class);
 
-	private static final JavaType ALIASES = V1Calls.listType(SnapshotAlias.class);
+	private static final Json.LazyType ALIASES = V1Calls.listType(SnapshotAlias.class);
 
 	private final ClientContext context;
 

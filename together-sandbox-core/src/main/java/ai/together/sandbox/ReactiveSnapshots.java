@@ -27,7 +27,6 @@ import ai.together.sandbox.snapshots.SnapshotStep;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JavaType;
 
 import org.springframework.http.HttpMethod;
 
@@ -76,9 +75,7 @@ public final class ReactiveSnapshots {
 	/** Operation name of the docker push retry loop of local builds. */
 	public static final String PUSH_OPERATION = LocalDockerBuild.PUSH_OPERATION;
 
-	private static final JavaType SNAPSHOT_LIST = Json.mapper()
-		.getTypeFactory()
-		.constructCollectionType(List.class, SnapshotInfo.class);
+	private static final Json.LazyType SNAPSHOT_LIST = Json.listOf(SnapshotInfo.class);
 
 	private final ClientContext context;
 

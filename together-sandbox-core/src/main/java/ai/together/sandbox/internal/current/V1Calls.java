@@ -9,7 +9,6 @@ import ai.together.sandbox.internal.json.Json;
 import ai.together.sandbox.internal.util.Args;
 import ai.together.sandbox.internal.util.PathEncoder;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JavaType;
 
 import org.springframework.http.HttpMethod;
 
@@ -46,19 +45,19 @@ public final class V1Calls {
 	/**
 	 * The JSON type of a page body, {@code {"data": [...], "next_cursor": ...}}.
 	 * @param item the item type
-	 * @return the type
+	 * @return the type, resolved on first use
 	 */
-	public static JavaType pageType(Class<?> item) {
-		return Json.mapper().getTypeFactory().constructParametricType(PageBody.class, item);
+	public static Json.LazyType pageType(Class<?> item) {
+		return Json.parametric(PageBody.class, item);
 	}
 
 	/**
 	 * The JSON type of a list body.
 	 * @param item the item type
-	 * @return the type
+	 * @return the type, resolved on first use
 	 */
-	public static JavaType listType(Class<?> item) {
-		return Json.mapper().getTypeFactory().constructCollectionType(List.class, item);
+	public static Json.LazyType listType(Class<?> item) {
+		return Json.listOf(item);
 	}
 
 	/**

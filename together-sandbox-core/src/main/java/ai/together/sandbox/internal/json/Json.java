@@ -2,8 +2,11 @@ package ai.together.sandbox.internal.json;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
@@ -11,6 +14,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.TypeFactory;
 
 /**
  * The one JSON mapper configuration of the client: unknown properties tolerated (the servers may
@@ -19,19 +23,85 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class Json {
 
-	private static final JsonMapper MAPPER = JsonMapper
-		.builder(JsonFactory.builder()
-			// A file read returns the whole file as one JSON string (base64 for binary): Jackson's
-			// default 100M-character cap would make files over ~71 MiB unreadable; the JVM's array
-			// limit (2 GiB) and the heap remain the bounds.
-			.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
-			.build())
-		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-		.changeDefaultPropertyInclusion((inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
-		.build();
-
 	private Json() {
+	}
+
+	/**
+	 * Built on first use (the holder idiom): building a client, or loading a class that names a
+	 * type it reads, does not build a mapper.
+	 */
+	private static final class Holder {
+
+		static final JsonMapper MAPPER = JsonMapper
+			.builder(JsonFactory.builder()
+				// A file read returns the whole file as one JSON string (base64 for binary): Jackson's
+				// default 100M-character cap would make files over ~71 MiB unreadable; the JVM's array
+				// limit (2 GiB) and the heap remain the bounds.
+				.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+				.build())
+			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+			.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.changeDefaultPropertyInclusion((inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
+			.build();
+
+	}
+
+	/**
+	 * A JSON type resolved on first use, for the constants of the classes that read it: loading
+	 * such a class builds no mapper.
+	 */
+	public static final class LazyType {
+
+		private final Function<TypeFactory, JavaType> resolver;
+
+		private volatile @Nullable JavaType type;
+
+		private LazyType(Function<TypeFactory, JavaType> resolver) {
+			this.resolver = resolver;
+		}
+
+		/**
+		 * Returns the type.
+		 * @return the type, resolved by the shared mapper's type factory
+		 */
+		public JavaType get() {
+			JavaType resolved = this.type;
+			if (resolved == null) {
+				// Racing threads resolve equal types: no lock needed.
+				resolved = this.resolver.apply(mapper().getTypeFactory());
+				this.type = resolved;
+			}
+			return resolved;
+		}
+
+	}
+
+	/**
+	 * A class as a type resolved on first use.
+	 * @param type the class
+	 * @return the lazy type
+	 */
+	public static LazyType type(Class<?> type) {
+		return new LazyType((factory) -> factory.constructType(type));
+	}
+
+	/**
+	 * {@code List<item>} as a type resolved on first use.
+	 * @param item the element class
+	 * @return the lazy type
+	 */
+	public static LazyType listOf(Class<?> item) {
+		return new LazyType((factory) -> factory.constructCollectionType(List.class, item));
+	}
+
+	/**
+	 * {@code container<item>} as a type resolved on first use.
+	 * @param container the generic class with one type parameter
+	 * @param item its type argument
+	 * @return the lazy type
+	 */
+	public static LazyType parametric(Class<?> container, Class<?> item) {
+		return new LazyType((factory) -> factory.constructParametricType(container, item));
 	}
 
 	/**
@@ -39,7 +109,7 @@ public final class Json {
 	 * @return the mapper
 	 */
 	public static JsonMapper mapper() {
-		return MAPPER;
+		return Holder.MAPPER;
 	}
 
 	/**
@@ -48,7 +118,7 @@ public final class Json {
 	 * @return the UTF-8 JSON
 	 */
 	public static byte[] write(Object value) {
-		return MAPPER.writeValueAsBytes(value);
+		return Holder.MAPPER.writeValueAsBytes(value);
 	}
 
 	/**
@@ -61,7 +131,7 @@ public final class Json {
 	 */
 	public static <T> T read(InputStream in, Class<T> type) throws IOException {
 		try {
-			return MAPPER.readValue(in, type);
+			return Holder.MAPPER.readValue(in, type);
 		}
 		catch (JacksonException ex) {
 			throw new IOException(describe(ex), ex);
@@ -78,11 +148,23 @@ public final class Json {
 	 */
 	public static <T> T read(InputStream in, JavaType type) throws IOException {
 		try {
-			return MAPPER.readValue(in, type);
+			return Holder.MAPPER.readValue(in, type);
 		}
 		catch (JacksonException ex) {
 			throw new IOException(describe(ex), ex);
 		}
+	}
+
+	/**
+	 * Reads JSON into a type resolved on first use.
+	 * @param <T> the type
+	 * @param in the JSON
+	 * @param type the type
+	 * @return the value
+	 * @throws IOException when the JSON is malformed or does not fit the type
+	 */
+	public static <T> T read(InputStream in, LazyType type) throws IOException {
+		return read(in, type.get());
 	}
 
 	/**
@@ -93,7 +175,7 @@ public final class Json {
 	 */
 	public static JsonNode tree(byte[] json) throws IOException {
 		try {
-			return MAPPER.readTree(json);
+			return Holder.MAPPER.readTree(json);
 		}
 		catch (JacksonException ex) {
 			throw new IOException(describe(ex), ex);
