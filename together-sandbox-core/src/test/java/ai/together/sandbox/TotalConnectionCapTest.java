@@ -92,12 +92,17 @@ class TotalConnectionCapTest {
 	}
 
 	private HttpTransport transport(int total) {
+		return transport(total, Duration.ofSeconds(10));
+	}
+
+	private HttpTransport transport(int total, Duration connectTimeout) {
 		this.context = TogetherSandbox.builder()
 			.apiKey("test-key")
 			.baseUrl("http://127.0.0.1:1")
 			.retry(RetryConfig.builder().maxAttempts(1).build())
 			.maxConnections(100)
 			.maxConnectionsTotal(total)
+			.connectTimeout(connectTimeout)
 			.buildContext();
 		return this.context.transport();
 	}
@@ -148,6 +153,35 @@ class TotalConnectionCapTest {
 		assertThat(failures).as("calls that failed (no retry here)").isEmpty();
 		assertThat(this.received.get()).as("requests the servers received").isEqualTo(calls);
 		assertThat(this.maxOpen.get()).as("sockets open at once on the servers").isLessThanOrEqualTo(8);
+	}
+
+	/**
+	 * Calls that give up waiting (their wait for a socket is bounded by connectTimeout) while
+	 * sockets are being released and handed to waiters: a grant that meets a timeout is given
+	 * back, so the whole cap is still usable afterwards.
+	 */
+	@Test
+	void callsThatStopWaitingLeaveEveryPermitUsable() {
+		DisposableServer slow = server(Duration.ofMillis(40));
+		DisposableServer other = server(Duration.ZERO);
+		DisposableServer slower = server(Duration.ofMillis(400));
+		HttpTransport transport = transport(2, Duration.ofMillis(40));
+		for (int round = 0; round < 30; round++) {
+			// Two calls hold both sockets for about as long as the others wait: the releases and
+			// the waiters' timeouts fall together.
+			Flux.merge(Flux.range(0, 2).map(i -> get(transport, slow)),
+					Flux.range(0, 20).map(i -> get(transport, other)))
+				.flatMap(call -> call.onErrorResume(error -> Mono.empty()), 22)
+				.blockLast(Duration.ofSeconds(20));
+		}
+		// Both permits are still there: a call holds one for ten times the wait of the other,
+		// which gets the second (a lost permit would leave it waiting until it gives up).
+		List<Throwable> failures = Flux.range(0, 2)
+			.flatMap(i -> get(transport, (i == 0) ? slower : other).then(Mono.<Throwable>empty())
+				.onErrorResume(Mono::just), 2)
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(failures).as("calls that could not get one of the 2 sockets").isEmpty();
 	}
 
 	@Test

@@ -172,7 +172,7 @@ public final class TotalConnectionCap {
 			}
 		}
 		if (sameHost != null) {
-			sameHost.sink.success(Ticket.reuse(tracked.host));
+			sameHost.grant(new Ticket(tracked.host));
 		}
 		else if (close) {
 			// On the event loop, with no call holding it: a call the pool is about to hand it to
@@ -238,27 +238,38 @@ public final class TotalConnectionCap {
 		synchronized (this.lock) {
 			if (hasUnclaimedIdle(host)) {
 				claim(host);
-				return Ticket.reuse(host);
+				return new Ticket(host);
 			}
 			if (this.waiters.isEmpty() && this.sockets + this.acquiring < this.max) {
 				this.acquiring++;
-				return Ticket.PERMIT;
+				return new Ticket(null);
 			}
 			return null;
 		}
 	}
 
-	/** The oldest idle socket of a host with more idle sockets than claims, taken out of the idle set. */
+	/**
+	 * The idle socket to close for a waiter, taken out of the idle set: one of the host with the
+	 * most idle sockets nobody claims (the oldest of that host's), so that the sockets left follow
+	 * where the calls go and a host's last idle socket is the last to go.
+	 */
 	private @Nullable Channel pollVictim() {
+		Channel victim = null;
+		int most = 0;
 		for (Channel channel : this.idle) {
 			Tracked tracked = channel.attr(TRACKED).get();
 			SocketAddress host = (tracked != null) ? tracked.host : null;
-			if (host == null || this.idleByHost.getOrDefault(host, 0) > this.claimedByHost.getOrDefault(host, 0)) {
-				removeIdle(channel);
-				return channel;
+			int unclaimed = (host != null)
+					? this.idleByHost.getOrDefault(host, 0) - this.claimedByHost.getOrDefault(host, 0) : 1;
+			if (unclaimed > most) {
+				victim = channel;
+				most = unclaimed;
 			}
 		}
-		return null;
+		if (victim != null) {
+			removeIdle(victim);
+		}
+		return victim;
 	}
 
 	/** Closes an idle socket to free a permit for the waiters, on the socket's event loop. */
@@ -309,7 +320,7 @@ public final class TotalConnectionCap {
 				}
 				this.acquiring++;
 			}
-			next.sink.success(Ticket.PERMIT);
+			next.grant(new Ticket(null));
 		}
 	}
 
@@ -325,11 +336,15 @@ public final class TotalConnectionCap {
 					this.waiters.add(waiter);
 				}
 				sink.onCancel(() -> {
-					// Exactly one of granting and cancelling wins, so no permit is lost.
 					if (waiter.settled.compareAndSet(false, true)) {
 						synchronized (this.lock) {
 							this.waiters.remove(waiter);
 						}
+					}
+					else {
+						// Granted first (a timeout can cancel a grant on its way): what was granted
+						// and never taken is given back, so no permit or claim is lost.
+						waiter.cancelled();
 					}
 				});
 				evictForWaiters();
@@ -342,13 +357,41 @@ public final class TotalConnectionCap {
 		});
 	}
 
-	/** What lets an acquire go ahead: a permit for a new socket, or a claim on a host's idle socket. */
-	private record Ticket(@Nullable SocketAddress claimed) {
+	/**
+	 * What lets an acquire go ahead: a permit for a new socket, or a claim on a host's idle socket.
+	 * Taken once: by the acquire it was given to, or given back by a waiter cancelled while it was
+	 * granted.
+	 */
+	private final class Ticket {
 
-		static final Ticket PERMIT = new Ticket(null);
+		final @Nullable SocketAddress claimed;
 
-		static Ticket reuse(SocketAddress host) {
-			return new Ticket(host);
+		private final AtomicBoolean taken = new AtomicBoolean();
+
+		private Ticket(@Nullable SocketAddress claimed) {
+			this.claimed = claimed;
+		}
+
+		/** Takes the ticket for an acquire; {@code false} when it was given back already. */
+		boolean take() {
+			return this.taken.compareAndSet(false, true);
+		}
+
+		/** Gives the permit or claim back (an acquire that took the ticket, when it ends). */
+		void giveBack() {
+			if (this.claimed != null) {
+				unclaim(this.claimed);
+			}
+			else {
+				TotalConnectionCap.this.giveBack();
+			}
+		}
+
+		/** Gives the permit or claim back unless an acquire took it. */
+		void giveBackIfUntaken() {
+			if (take()) {
+				giveBack();
+			}
 		}
 
 	}
@@ -379,9 +422,31 @@ public final class TotalConnectionCap {
 		/** Set once, by the grant or by the cancel. */
 		final AtomicBoolean settled = new AtomicBoolean();
 
+		private volatile @Nullable Ticket granted;
+
+		private volatile boolean cancelled;
+
 		Waiter(MonoSink<Ticket> sink, @Nullable SocketAddress host) {
 			this.sink = sink;
 			this.host = host;
+		}
+
+		/** Hands a ticket to the waiter, which {@link #settled} for the grant. */
+		void grant(Ticket ticket) {
+			this.granted = ticket;
+			this.sink.success(ticket);
+			if (this.cancelled) {
+				ticket.giveBackIfUntaken();
+			}
+		}
+
+		/** The waiter was cancelled after it was settled for a grant. */
+		void cancelled() {
+			this.cancelled = true;
+			Ticket ticket = this.granted;
+			if (ticket != null) {
+				ticket.giveBackIfUntaken();
+			}
 		}
 
 	}
@@ -409,6 +474,10 @@ public final class TotalConnectionCap {
 				@Nullable AddressResolverGroup<?> resolverGroup) {
 			SocketAddress host = (remoteAddress != null) ? remoteAddress.get() : null;
 			return ticket(host).flatMap(ticket -> {
+				if (!ticket.take()) {
+					// Given back by a cancel that came with it: this acquire is cancelled too.
+					return Mono.empty();
+				}
 				AtomicBoolean held = new AtomicBoolean(true);
 				// A new socket is counted by onChannelInit while a permit is held; once the
 				// connection is delivered (or the acquire ends) the permit or claim is free again.
@@ -416,12 +485,7 @@ public final class TotalConnectionCap {
 					.doOnNext(connection -> tagHost(connection.channel(), host))
 					.doFinally(signal -> {
 						if (held.compareAndSet(true, false)) {
-							if (ticket.claimed() != null) {
-								unclaim(ticket.claimed());
-							}
-							else {
-								giveBack();
-							}
+							ticket.giveBack();
 						}
 					});
 			});
