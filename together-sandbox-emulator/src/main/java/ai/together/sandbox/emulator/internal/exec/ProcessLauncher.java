@@ -42,6 +42,9 @@ final class ProcessLauncher {
 	/** How often {@link #awaitExit} looks again at descendants that have not exited yet. */
 	private static final long EXIT_POLL_MILLIS = 5;
 
+	/** How long the output of an exited process may still be read before its exit is reported. */
+	static final Duration PUMP_DRAIN = Duration.ofSeconds(1);
+
 	/**
 	 * The one thread that starts every process. bwrap's {@code --die-with-parent} is a
 	 * parent-death signal, which Linux sends when the thread that started the process ends, not
@@ -244,14 +247,18 @@ final class ProcessLauncher {
 	}
 
 	/**
-	 * Waits for the output pumps of a process that has exited.
+	 * Waits for the output pumps of a process that has exited, at most {@link #PUMP_DRAIN} for
+	 * all of them together.
 	 */
 	static void awaitPumps(Launched launched) {
+		// Normally the pipes reach end of stream with the process; a background child holding
+		// them open (both stdout and stderr, as a shell's `cmd &` does) must not delay the exit
+		// message for long: one deadline for all pumps, not one each.
+		long deadline = System.nanoTime() + PUMP_DRAIN.toNanos();
 		for (Thread pump : launched.pumps()) {
 			try {
-				// Normally the pipes reach end of stream with the process; a background child
-				// holding them open must not delay the exit message for long.
-				pump.join(TimeUnit.SECONDS.toMillis(1));
+				long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+				pump.join(Math.max(1, left));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
