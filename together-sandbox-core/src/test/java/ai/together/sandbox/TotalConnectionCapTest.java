@@ -92,17 +92,12 @@ class TotalConnectionCapTest {
 	}
 
 	private HttpTransport transport(int total) {
-		return transport(total, Duration.ofSeconds(10));
-	}
-
-	private HttpTransport transport(int total, Duration connectTimeout) {
 		this.context = TogetherSandbox.builder()
 			.apiKey("test-key")
 			.baseUrl("http://127.0.0.1:1")
 			.retry(RetryConfig.builder().maxAttempts(1).build())
 			.maxConnections(100)
 			.maxConnectionsTotal(total)
-			.connectTimeout(connectTimeout)
 			.buildContext();
 		return this.context.transport();
 	}
@@ -153,35 +148,6 @@ class TotalConnectionCapTest {
 		assertThat(failures).as("calls that failed (no retry here)").isEmpty();
 		assertThat(this.received.get()).as("requests the servers received").isEqualTo(calls);
 		assertThat(this.maxOpen.get()).as("sockets open at once on the servers").isLessThanOrEqualTo(8);
-	}
-
-	/**
-	 * Calls that give up waiting (their wait for a socket is bounded by connectTimeout) while
-	 * sockets are being released and handed to waiters: a grant that meets a timeout is given
-	 * back, so the whole cap is still usable afterwards.
-	 */
-	@Test
-	void callsThatStopWaitingLeaveEveryPermitUsable() {
-		DisposableServer slow = server(Duration.ofMillis(40));
-		DisposableServer other = server(Duration.ZERO);
-		DisposableServer slower = server(Duration.ofSeconds(1));
-		HttpTransport transport = transport(2, Duration.ofMillis(40));
-		for (int round = 0; round < 30; round++) {
-			// Two calls hold both sockets for about as long as the others wait: the releases and
-			// the waiters' timeouts fall together.
-			Flux.merge(Flux.range(0, 2).map(i -> get(transport, slow)),
-					Flux.range(0, 20).map(i -> get(transport, other)))
-				.flatMap(call -> call.onErrorResume(error -> Mono.empty()), 22)
-				.blockLast(Duration.ofSeconds(20));
-		}
-		// Both permits are still there: while a call holds one for a second, another call gets
-		// the second one. One wait of 40 ms may end before a closed idle socket has freed its
-		// permit on a busy machine, so it may try five times; with a permit lost, every try fails.
-		Mono<Boolean> holder = get(transport, slower).thenReturn(Boolean.TRUE);
-		Mono<Boolean> second = Mono.defer(() -> get(transport, other)).retry(4).thenReturn(Boolean.TRUE)
-			.onErrorReturn(Boolean.FALSE);
-		Boolean got = Mono.zip(holder, second, (held, secondGot) -> secondGot).block(Duration.ofSeconds(10));
-		assertThat(got).as("a call got the second of the 2 sockets while the first was held").isTrue();
 	}
 
 	@Test
