@@ -97,13 +97,7 @@ public final class ReactiveSandboxFleet {
 	 */
 	public Mono<ReactivePage<SandboxDetails>> list(SandboxFilter filter) {
 		Args.notNull(filter, "filter");
-		QueryString query = new QueryString();
-		if (filter.limit() != null) {
-			query.add("limit", filter.limit().toString());
-		}
-		if (filter.cursor() != null) {
-			query.add("cursor", filter.cursor());
-		}
+		QueryString query = new QueryString().page(filter.limit(), filter.cursor());
 		for (LifecycleStatus status : filter.statuses()) {
 			query.add("statuses[]", status.value());
 		}

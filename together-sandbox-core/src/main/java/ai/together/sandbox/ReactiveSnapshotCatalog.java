@@ -203,13 +203,7 @@ public final class ReactiveSnapshotCatalog {
 	 */
 	public Mono<ReactivePage<SnapshotDetails>> list(SnapshotFilter filter) {
 		Args.notNull(filter, "filter");
-		QueryString query = new QueryString();
-		if (filter.limit() != null) {
-			query.add("limit", filter.limit().toString());
-		}
-		if (filter.cursor() != null) {
-			query.add("cursor", filter.cursor());
-		}
+		QueryString query = new QueryString().page(filter.limit(), filter.cursor());
 		query.tags(filter.tags());
 		if (filter.excludeRetired()) {
 			query.add("exclude_retired", "true");

@@ -3,6 +3,7 @@ package ai.together.sandbox.internal.current;
 import java.util.Map;
 
 import ai.together.sandbox.internal.util.PathEncoder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a query string with every name and value percent-encoded, brackets of the
@@ -24,6 +25,22 @@ public final class QueryString {
 			.append(PathEncoder.query(name))
 			.append('=')
 			.append(PathEncoder.query(value));
+		return this;
+	}
+
+	/**
+	 * Adds the page parameters of a listing, each only when set.
+	 * @param limit the page size, or {@code null}
+	 * @param cursor the cursor of the page, or {@code null} for the first
+	 * @return this builder
+	 */
+	public QueryString page(@Nullable Integer limit, @Nullable String cursor) {
+		if (limit != null) {
+			add("limit", limit.toString());
+		}
+		if (cursor != null) {
+			add("cursor", cursor);
+		}
 		return this;
 	}
 
