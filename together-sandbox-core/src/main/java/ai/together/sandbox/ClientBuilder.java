@@ -348,7 +348,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 			// The pool, the Netty client and the WebClient are made on the first call: building a
 			// client (an application's startup) loads and starts none of them.
 			OwnPool pool = new OwnPool(this.maxConnections, maxConnectionsTotal(), this.connectTimeout);
-			transport = new HttpTransport(pool::webClient, true, engine, this.responseTimeout, pool,
+			transport = new HttpTransport(pool::httpClient, pool::webClient, engine, this.responseTimeout, pool,
 					this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
 		}
 		return new ClientContext(key, origin, transport, this.lifecycleTimeout, this.dockerExecutable);
@@ -431,6 +431,8 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 		private @Nullable ConnectionProvider pool;
 
+		private @Nullable HttpClient http;
+
 		private boolean closed;
 
 		OwnPool(int maxConnections, int maxConnectionsTotal, Duration connectTimeout) {
@@ -439,9 +441,14 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 			this.connectTimeout = connectTimeout;
 		}
 
-		synchronized WebClient webClient() {
+		/** The Netty client over the pool, made on first use; every call of the client shares it. */
+		synchronized HttpClient httpClient() {
 			if (this.closed) {
 				throw new IllegalStateException("The client is closed");
+			}
+			HttpClient http = this.http;
+			if (http != null) {
+				return http;
 			}
 			ConnectionProvider provider = ConnectionProvider.builder("together-sandbox")
 				.maxConnections(Math.min(this.maxConnections, this.maxConnectionsTotal))
@@ -454,9 +461,15 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 			this.pool = provider;
 			// Reactor Netty caps each remote address on its own; the total is capped over it.
 			TotalConnectionCap cap = new TotalConnectionCap(this.maxConnectionsTotal, this.connectTimeout);
-			HttpClient http = cap.apply(HttpClient.create(cap.wrap(provider)))
+			http = cap.apply(HttpClient.create(cap.wrap(provider)))
 				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.connectTimeout.toMillis()));
-			return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+			this.http = http;
+			return http;
+		}
+
+		/** A {@code WebClient} over {@link #httpClient()}, for streams and transfers. */
+		WebClient webClient() {
+			return WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient())).build();
 		}
 
 		@Override

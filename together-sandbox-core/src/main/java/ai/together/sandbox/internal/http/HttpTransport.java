@@ -22,12 +22,15 @@ import ai.together.sandbox.observation.TogetherSandboxClientObservationConventio
 import ai.together.sandbox.observation.TogetherSandboxObservationDocumentation;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.ChannelOperations;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientRequest;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -35,6 +38,7 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientResponse;
@@ -46,7 +50,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * timeout, optionally an idle timeout). Both APIs (management and every sandbox's agent) share it,
  * and so its connection pool. {@link #close()} ends every call and stream still in flight.
  * <p>
- * The {@code WebClient} is created on first use, not with the transport. On Reactor Netty, no
+ * The {@code WebClient} is created on first use, not with the transport. A transport over a
+ * Reactor Netty client of its own (the client's own pool) sends non-streaming calls to that
+ * client directly: the {@code WebClient}'s exchange, codecs and header maps cost more than such a
+ * call needs, and nothing of an application's is configured on it. On Reactor Netty, no
  * timeout schedules a Reactor timer: the response timeout of a call is a task on its connection's
  * event loop (started when the request is sent, cancelled when the response has been read; when
  * it fires it closes the connection), and the idle timeout of a stream is Reactor Netty's
@@ -162,7 +169,7 @@ public final class HttpTransport implements AutoCloseable {
 			@Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
 			@Nullable TogetherSandboxClientObservationConvention observationConvention,
 			@Nullable Duration streamIdleTimeout) {
-		this(new Shared(singleton(Objects.requireNonNull(webClient, "webClient")), null), retryEngine, responseTimeout,
+		this(new Shared(singleton(Objects.requireNonNull(webClient, "webClient")), null, null), retryEngine, responseTimeout,
 				ownedResources, observationRegistry, observationConvention, streamIdleTimeout, Map.of(), null,
 				new Redactor());
 	}
@@ -186,8 +193,34 @@ public final class HttpTransport implements AutoCloseable {
 			Duration responseTimeout, @Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
 			@Nullable TogetherSandboxClientObservationConvention observationConvention,
 			@Nullable Duration streamIdleTimeout) {
-		this(new Shared(Objects.requireNonNull(webClient, "webClient"), reactorNetty ? Boolean.TRUE : null),
+		this(new Shared(Objects.requireNonNull(webClient, "webClient"), null, reactorNetty ? Boolean.TRUE : null),
 				retryEngine, responseTimeout, ownedResources, observationRegistry, observationConvention,
+				streamIdleTimeout, Map.of(), null, new Redactor());
+	}
+
+	/**
+	 * Creates a transport over a Reactor Netty {@code HttpClient} of its own, created on first use:
+	 * non-streaming calls go to it directly, streams and transfers through a {@code WebClient}
+	 * over the same client (and so the same connection pool).
+	 * @param httpClient creates the Netty client, once, on the first call
+	 * @param webClient creates the {@code WebClient} over that Netty client, once, on the first
+	 * stream or transfer
+	 * @param retryEngine the retry engine
+	 * @param responseTimeout the default response timeout of non-streaming calls
+	 * @param ownedResources resources released by {@link #close()}, or {@code null}; closed also
+	 * when the client was never created
+	 * @param observationRegistry where calls are observed ({@link ObservationRegistry#NOOP} for
+	 * nowhere)
+	 * @param observationConvention a convention replacing the default one, or {@code null}
+	 * @param streamIdleTimeout the idle timeout that {@link #streamIdleTimeout()} reports for the
+	 * streams of sandbox agents, or {@code null} for none
+	 */
+	public HttpTransport(Supplier<HttpClient> httpClient, Supplier<WebClient> webClient, RetryEngine retryEngine,
+			Duration responseTimeout, @Nullable AutoCloseable ownedResources, ObservationRegistry observationRegistry,
+			@Nullable TogetherSandboxClientObservationConvention observationConvention,
+			@Nullable Duration streamIdleTimeout) {
+		this(new Shared(Objects.requireNonNull(webClient, "webClient"), Objects.requireNonNull(httpClient, "httpClient"),
+				Boolean.TRUE), retryEngine, responseTimeout, ownedResources, observationRegistry, observationConvention,
 				streamIdleTimeout, Map.of(), null, new Redactor());
 	}
 
@@ -410,15 +443,21 @@ public final class HttpTransport implements AutoCloseable {
 
 	private <T> Mono<T> exchange(ApiCall call, ResponseDecoder<T> decoder) {
 		Duration timeout = (call.timeout() != null) ? call.timeout() : this.responseTimeout;
-		Boolean nativeTimeouts = this.shared.nativeTimeouts;
 		Deadline deadline = new Deadline(timeout);
-		Mono<T> exchange = request(call, null)
-			.httpRequest((request) -> this.shared.startDeadline(request, deadline))
-			.exchangeToMono((response) -> readResponse(call, response, decoder))
-			.doFinally((signal) -> deadline.cancel());
-		if (!Boolean.TRUE.equals(nativeTimeouts)) {
-			// Not (yet) known to run on Reactor Netty: a Reactor timer instead, or as well.
-			exchange = exchange.timeout(timeout, Mono.error(() -> responseTimeoutFailure(call, timeout)));
+		HttpClient direct = this.shared.httpClient();
+		Mono<T> exchange;
+		if (direct != null) {
+			exchange = directExchange(direct, call, decoder, deadline).doFinally((signal) -> deadline.cancel());
+		}
+		else {
+			Boolean nativeTimeouts = this.shared.nativeTimeouts;
+			exchange = request(call, null).httpRequest((request) -> this.shared.startDeadline(request, deadline))
+				.exchangeToMono((response) -> readResponse(call, response, decoder))
+				.doFinally((signal) -> deadline.cancel());
+			if (!Boolean.TRUE.equals(nativeTimeouts)) {
+				// Not (yet) known to run on Reactor Netty: a Reactor timer instead, or as well.
+				exchange = exchange.timeout(timeout, Mono.error(() -> responseTimeoutFailure(call, timeout)));
+			}
 		}
 		return exchange.onErrorMap((error) -> deadline.expired, (error) -> responseTimeoutFailure(call, timeout))
 			.onErrorMap(HttpTransport::isTransportFailure,
@@ -622,24 +661,71 @@ public final class HttpTransport implements AutoCloseable {
 		return (call.contentType() != null) ? spec.contentType(MediaType.parseMediaType(call.contentType())) : spec;
 	}
 
+	/**
+	 * One attempt straight on the transport's own Reactor Netty client, without the
+	 * {@code WebClient} in between (a non-streaming call needs none of its codecs or filters):
+	 * the same headers, body, deadline and response handling as {@link #request}.
+	 */
+	private <T> Mono<T> directExchange(HttpClient client, ApiCall call, ResponseDecoder<T> decoder,
+			Deadline deadline) {
+		this.redactor.learn(call.bearerToken());
+		byte[] body = call.body();
+		return client.request(io.netty.handler.codec.http.HttpMethod.valueOf(call.method().name()))
+			.uri(call.uri())
+			.send((request, outbound) -> {
+				io.netty.handler.codec.http.HttpHeaders headers = request.requestHeaders();
+				// The call's own headers (Accept of a stream) win over the client's extra ones.
+				this.headers.forEach(headers::set);
+				call.headers().forEach(headers::set);
+				headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + call.bearerToken());
+				// Sent as the request goes out, on the connection's event loop.
+				deadline.start((ChannelOperations<?, ?>) request);
+				if (body == null) {
+					return outbound;
+				}
+				if (call.contentType() != null) {
+					headers.set(HttpHeaderNames.CONTENT_TYPE, call.contentType());
+				}
+				headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+				return outbound.sendObject(Unpooled.wrappedBuffer(body));
+			})
+			.responseSingle((response, content) -> {
+				int status = response.status().code();
+				if (status < 200 || status > 299) {
+					return failure(call, status, new HttpHeaders(new Netty4HeadersAdapter(response.responseHeaders())),
+							content.asByteArray().defaultIfEmpty(new byte[0]));
+				}
+				return decode(call, status, content.asInputStream(), decoder);
+			})
+			// Everything Netty throws here is about the exchange (a malformed answer is an
+			// IllegalArgumentException of its decoder), never a programming error of the caller's.
+			.onErrorMap((error) -> !(error instanceof TogetherSandboxException),
+					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error));
+	}
+
 	private <T> Mono<T> readResponse(ApiCall call, ClientResponse response, ResponseDecoder<T> decoder) {
 		int status = response.statusCode().value();
 		if (!response.statusCode().is2xxSuccessful()) {
-			HttpHeaders headers = response.headers().asHttpHeaders();
-			return readBytes(response).flatMap((bytes) -> Mono
-				.error(ErrorMapper.errorResponse(call.operation(), call.context(), status, headers, bytes)));
+			return failure(call, status, response.headers().asHttpHeaders(), readBytes(response));
 		}
-		return DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()))
-			.map((buffer) -> (InputStream) buffer.asInputStream(true))
-			.defaultIfEmpty(InputStream.nullInputStream())
-			.flatMap((in) -> {
-				try (InputStream body = in) {
-					return Mono.justOrEmpty(decoder.decode(status, body));
-				}
-				catch (IOException | RuntimeException ex) {
-					return Mono.error(ErrorMapper.invalidBody(call.operation(), call.context(), status, ex));
-				}
-			});
+		return decode(call, status, DataBufferUtils.join(response.body(BodyExtractors.toDataBuffers()))
+			.map((buffer) -> (InputStream) buffer.asInputStream(true)), decoder);
+	}
+
+	private static <T> Mono<T> failure(ApiCall call, int status, HttpHeaders headers, Mono<byte[]> body) {
+		return body.flatMap((bytes) -> Mono
+			.error(ErrorMapper.errorResponse(call.operation(), call.context(), status, headers, bytes)));
+	}
+
+	private static <T> Mono<T> decode(ApiCall call, int status, Mono<InputStream> content, ResponseDecoder<T> decoder) {
+		return content.defaultIfEmpty(InputStream.nullInputStream()).flatMap((in) -> {
+			try (InputStream body = in) {
+				return Mono.justOrEmpty(decoder.decode(status, body));
+			}
+			catch (IOException | RuntimeException ex) {
+				return Mono.error(ErrorMapper.invalidBody(call.operation(), call.context(), status, ex));
+			}
+		});
 	}
 
 	private static Mono<byte[]> readBytes(ClientResponse response) {
@@ -751,6 +837,11 @@ public final class HttpTransport implements AutoCloseable {
 
 		private volatile @Nullable WebClient webClient;
 
+		/** Creates the Netty client that non-streaming calls use directly, when the transport has one. */
+		private final @Nullable Supplier<HttpClient> httpClientFactory;
+
+		private volatile @Nullable HttpClient httpClient;
+
 		/**
 		 * {@code TRUE} once the connector is known to be Reactor Netty (its per-request response
 		 * timeout is then the only timer), {@code FALSE} once known not to be, {@code null} before.
@@ -759,9 +850,30 @@ public final class HttpTransport implements AutoCloseable {
 
 		final InFlight inFlight = new InFlight();
 
-		Shared(Supplier<WebClient> factory, @Nullable Boolean nativeTimeouts) {
+		Shared(Supplier<WebClient> factory, @Nullable Supplier<HttpClient> httpClientFactory,
+				@Nullable Boolean nativeTimeouts) {
 			this.factory = factory;
+			this.httpClientFactory = httpClientFactory;
 			this.nativeTimeouts = nativeTimeouts;
+		}
+
+		/** The Netty client of the transport's own pool, or {@code null} when it has none. */
+		@Nullable HttpClient httpClient() {
+			Supplier<HttpClient> factory = this.httpClientFactory;
+			if (factory == null) {
+				return null;
+			}
+			HttpClient client = this.httpClient;
+			if (client == null) {
+				synchronized (this) {
+					client = this.httpClient;
+					if (client == null) {
+						client = Objects.requireNonNull(factory.get(), "httpClient");
+						this.httpClient = client;
+					}
+				}
+			}
+			return client;
 		}
 
 		WebClient webClient() {
