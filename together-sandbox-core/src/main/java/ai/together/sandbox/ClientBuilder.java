@@ -65,7 +65,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	 * Default maximum number of open connections, all hosts together, of the client's own pool,
 	 * when {@link #maxConnections(int) maxConnections} is not above it.
 	 */
-	public static final int DEFAULT_MAX_CONNECTIONS_TOTAL = 500;
+	public static final int DEFAULT_MAX_CONNECTIONS_TOTAL = 800;
 
 	private @Nullable String apiKey;
 
@@ -225,7 +225,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 	/**
 	 * Maximum number of open connections of the client's own connection pool, all hosts
-	 * together (default: the larger of 500 and {@link #maxConnections(int) maxConnections}, so
+	 * together (default: the larger of 800 and {@link #maxConnections(int) maxConnections}, so
 	 * that one host can still use all of its connections while many sandboxes, each agent its own
 	 * host, do not hold a socket each). A call
 	 * that needs a new connection when all are open closes an idle connection of any host first;

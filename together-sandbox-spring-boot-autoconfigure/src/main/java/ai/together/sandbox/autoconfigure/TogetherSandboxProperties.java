@@ -86,7 +86,7 @@ public class TogetherSandboxProperties implements Validator {
 	 * Maximum number of open connections of the client's own connection pool, all hosts
 	 * together (each sandbox agent is its own host). A call that needs a new connection when all
 	 * are open closes an idle one of any host first, or waits at most the connect timeout. When
-	 * not set, the larger of 500 and max-connections. Does not apply when the application
+	 * not set, the larger of 800 and max-connections. Does not apply when the application
 	 * provides a WebClient.Builder with a connector. At least 1.
 	 */
 	private @Nullable Integer maxConnectionsTotal;
