@@ -138,7 +138,7 @@ public final class BenchmarkSuite {
 		if (scenarios.contains("concurrency")) {
 			Report.Section section = section(report, "2. Concurrency: 20,000 files.stat over 200 sandboxes, 256 in flight");
 			ConcurrencyScenario.Settings settings = new ConcurrencyScenario.Settings(200, 20_000, 256,
-					full ? 20_000 : 10_000, full ? 6 : 4, AgentStub.AgentAddressing.PORTS);
+					full ? 80_000 : 40_000, full ? 6 : 4, AgentStub.AgentAddressing.PORTS);
 			ConcurrencyScenario.Result result = ConcurrencyScenario.run(settings, section);
 			report.target("2 concurrency: errors", "0", result.sdkErrors() + " (WebClient " + result.rawErrors() + ")",
 					result.sdkErrors() == 0);
@@ -160,7 +160,7 @@ public final class BenchmarkSuite {
 			section.finish();
 			if (full) {
 				Report.Section paths = section(report, "2b. Concurrency, path-prefix addressing (all sandboxes on one host:port)");
-				ConcurrencyScenario.run(new ConcurrencyScenario.Settings(200, 20_000, 256, 20_000, 3,
+				ConcurrencyScenario.run(new ConcurrencyScenario.Settings(200, 20_000, 256, 80_000, 3,
 						AgentStub.AgentAddressing.PATHS), paths);
 				paths.finish();
 			}
@@ -295,7 +295,7 @@ public final class BenchmarkSuite {
 
 		// The verdict: the same calls interleaved in one JVM (see PerCallInterleaved).
 		Map<String, PerCallInterleaved.Latency> interleaved = PerCallInterleaved.run(full
-				? new PerCallInterleaved.Settings(10_000, 20, 1500) : new PerCallInterleaved.Settings(10_000, 8, 500),
+				? new PerCallInterleaved.Settings(10_000, 20, 60, 50) : new PerCallInterleaved.Settings(10_000, 8, 40, 25),
 				section);
 		for (String variant : TIMER_BENCHMARKS) {
 			double cost = interleaved.get(variant).p50() - interleaved.get("rawWebClient").p50();

@@ -73,6 +73,9 @@ public final class ConcurrencyScenario {
 
 	private static final int RAW = 1;
 
+	/** Turns per round: each client runs a round's calls in this many chunks, alternating. */
+	private static final int CHUNKS = 4;
+
 	private ConcurrencyScenario() {
 	}
 
@@ -104,9 +107,15 @@ public final class ConcurrencyScenario {
 		IntFunction<Mono<FileInfo>> sdkCall = (i) -> sandboxes.get(i % n).files().stat(AgentStub.STAT_PATH);
 		IntFunction<Mono<FileInfo>> rawCall = (i) -> RawClients.stat(raw, uris[i % n]);
 
-		// Warm both clients up first (JIT, connections), so that no measured round pays for it.
-		long sdkErrors = round(sdkCall, settings.warmupCalls(), settings.inFlight()).errors;
-		long rawErrors = round(rawCall, settings.warmupCalls(), settings.inFlight()).errors;
+		// Warm both clients up first (JIT, connections), so that no measured round pays for it; in
+		// turns, as the JIT of this 2-core machine takes tens of thousands of calls to settle.
+		long sdkErrors = 0;
+		long rawErrors = 0;
+		int warmupChunk = Math.max(1, settings.warmupCalls() / CHUNKS);
+		for (int c = 0; c < CHUNKS; c++) {
+			sdkErrors += round(sdkCall, warmupChunk, settings.inFlight()).errors;
+			rawErrors += round(rawCall, warmupChunk, settings.inFlight()).errors;
+		}
 		long sdkWarmupConnections = stub.acceptedConnections(SDK);
 		long rawWarmupConnections = stub.acceptedConnections(RAW);
 
@@ -117,16 +126,21 @@ public final class ConcurrencyScenario {
 		stub.resetMaxOpenConnections();
 		long heapBefore = HeapMeter.usedAfterGc();
 		for (int r = 0; r < settings.rounds(); r++) {
-			// A B B A …: neither client always runs first, on a pool and machine the other just warmed.
-			Round rawRound;
-			Round sdkRound;
-			if (r % 2 == 0) {
-				rawRound = round(rawCall, settings.calls(), settings.inFlight());
-				sdkRound = round(sdkCall, settings.calls(), settings.inFlight());
-			}
-			else {
-				sdkRound = round(sdkCall, settings.calls(), settings.inFlight());
-				rawRound = round(rawCall, settings.calls(), settings.inFlight());
+			// Each round in chunks, the clients taking turns A B, B A, …: a client's calls are
+			// spread over the whole round, so that a burst of machine load or the JIT still
+			// compiling falls on both alike, and neither always runs first.
+			Round rawRound = Round.NONE;
+			Round sdkRound = Round.NONE;
+			int chunk = settings.calls() / CHUNKS;
+			for (int c = 0; c < CHUNKS; c++) {
+				if ((r + c) % 2 == 0) {
+					rawRound = rawRound.plus(round(rawCall, chunk, settings.inFlight()));
+					sdkRound = sdkRound.plus(round(sdkCall, chunk, settings.inFlight()));
+				}
+				else {
+					sdkRound = sdkRound.plus(round(sdkCall, chunk, settings.inFlight()));
+					rawRound = rawRound.plus(round(rawCall, chunk, settings.inFlight()));
+				}
 			}
 			rawErrors += rawRound.errors;
 			rawRates.add(rawRound.throughput());
@@ -149,7 +163,8 @@ public final class ConcurrencyScenario {
 				n + " sandboxes (" + (settings.addressing() == AgentAddressing.PORTS ? "one port each"
 						: "path prefixes on one port") + "), " + settings.calls() + " calls per round, "
 						+ settings.inFlight() + " in flight, " + settings.warmupCalls() + " warm-up calls per client, "
-						+ settings.rounds() + " measured round(s) per client, alternating A B B A; each client has agent ports "
+						+ settings.rounds() + " measured round(s) per client, each in " + CHUNKS
+						+ " chunks with the clients taking turns (A B, B A, …); each client has agent ports "
 						+ "of its own on the same stub and keeps its pool for the whole run");
 		section.row("SDK (reactive) throughput, per round",
 				Stats.list("%.0f calls/s", sdkRates.stream().mapToDouble(Double::doubleValue).toArray()));
@@ -196,8 +211,15 @@ public final class ConcurrencyScenario {
 
 	private record Round(int calls, long nanos, long errors, @Nullable Throwable firstError) {
 
+		static final Round NONE = new Round(0, 0, 0, null);
+
 		double throughput() {
 			return this.calls / (this.nanos / 1e9);
+		}
+
+		Round plus(Round next) {
+			return new Round(this.calls + next.calls, this.nanos + next.nanos, this.errors + next.errors,
+					(this.firstError != null) ? this.firstError : next.firstError);
 		}
 
 	}

@@ -10,12 +10,14 @@ import ai.together.sandbox.benchmarks.jmh.PerCallBenchmark;
 
 /**
  * Target 1 measured a second way: the calls of {@link PerCallBenchmark} timed one by one in a
- * single JVM, every variant warmed up first, then the variants taking turns in batches, each
- * round running them in one order and then in the reverse order (A B … B A), so
- * that a change of machine load during the run affects every variant alike. JMH runs each
- * benchmark in its own forks one after another, which on a shared 2-core machine lets load drift
- * between benchmarks move their ratio by more than the overhead being measured; this
- * measurement is the one the per-call target is judged on, next to JMH's figures.
+ * single JVM, every variant warmed up first, then the variants taking turns in short batches:
+ * each round is many cycles, each cycle runs every variant one batch, in one order and then (the
+ * next cycle) in the reverse order (A B … B A). A variant's calls are so spread over the whole
+ * round, and a burst of machine load (another process, a stolen CPU) during the round falls on
+ * every variant alike rather than on whichever ran its long batch then. JMH runs each benchmark
+ * in its own forks one after another, which on a shared 2-core machine lets load drift between
+ * benchmarks move their ratio by more than the overhead being measured; this measurement is the
+ * one the per-call target is judged on, next to JMH's figures.
  *
  * @author together-sandbox-java
  * @since 0.1.0
@@ -27,10 +29,11 @@ public final class PerCallInterleaved {
 	 *
 	 * @param warmupCalls calls per variant before measuring
 	 * @param rounds measured rounds
-	 * @param batch calls per variant and half-round (each round runs two batches of each variant,
-	 * in opposite orders)
+	 * @param cycles cycles per round (each runs every variant one batch; the order reverses from
+	 * one cycle to the next)
+	 * @param batch calls per variant and cycle
 	 */
-	public record Settings(int warmupCalls, int rounds, int batch) {
+	public record Settings(int warmupCalls, int rounds, int cycles, int batch) {
 	}
 
 	/**
@@ -74,18 +77,18 @@ public final class PerCallInterleaved {
 					variants.get(name).call();
 				}
 			}
-			int perRound = 2 * settings.batch();
+			int perRound = settings.cycles() * settings.batch();
 			for (String name : names) {
 				samples.put(name, new long[settings.rounds() * perRound]);
 			}
 			for (int round = 0; round < settings.rounds(); round++) {
-				for (int half = 0; half < 2; half++) {
+				for (int cycle = 0; cycle < settings.cycles(); cycle++) {
 					for (int k = 0; k < names.size(); k++) {
 						// A B C … then … C B A: no variant always runs first or right after another.
-						String name = names.get((half == 0) ? k : names.size() - 1 - k);
+						String name = names.get((cycle % 2 == 0) ? k : names.size() - 1 - k);
 						Callable<Object> call = variants.get(name);
 						long[] times = samples.get(name);
-						int offset = round * perRound + half * settings.batch();
+						int offset = round * perRound + cycle * settings.batch();
 						for (int i = 0; i < settings.batch(); i++) {
 							long started = System.nanoTime();
 							call.call();
