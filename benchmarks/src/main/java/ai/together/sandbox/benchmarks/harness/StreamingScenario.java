@@ -46,7 +46,7 @@ public final class StreamingScenario {
 	/**
 	 * What to run.
 	 *
-	 * @param outputBytes output bytes per measured stream
+	 * @param outputBytes output bytes per reader and measured round (read in several streams)
 	 * @param warmupBytes output bytes of the warm-up stream of each reader
 	 * @param rounds measured rounds per reader
 	 */
@@ -65,6 +65,9 @@ public final class StreamingScenario {
 
 	/** The reactive SDK reader. */
 	public static final String SDK_REACTIVE = "SDK reactive streamOutput";
+
+	/** Streams per reader and round: the readers take turns stream by stream. */
+	private static final int STREAMS_PER_ROUND = 4;
 
 	/**
 	 * The raw readers that do all of the SDK's work (split the lines, parse each event's JSON into
@@ -111,36 +114,47 @@ public final class StreamingScenario {
 			rates.put(reader.getKey(), new ArrayList<>());
 		}
 		List<Map.Entry<String, Reader>> order = new ArrayList<>(readers.entrySet());
+		long streamBytes = settings.outputBytes() / STREAMS_PER_ROUND;
 		for (int round = 0; round < settings.rounds(); round++) {
-			// A B … B A: odd rounds run the readers in the reverse order.
-			List<Map.Entry<String, Reader>> turn = new ArrayList<>(order);
-			if (round % 2 == 1) {
-				java.util.Collections.reverse(turn);
-			}
-			for (Map.Entry<String, Reader> reader : turn) {
-				long heapBefore = HeapMeter.usedAfterGc();
-				long delivered;
-				long nanos;
-				HeapMeter meter = HeapMeter.start(Duration.ofMillis(20));
-				try {
-					long started = System.nanoTime();
-					delivered = reader.getValue().read(settings.outputBytes());
-					nanos = System.nanoTime() - started;
+			Map<String, long[]> roundTotals = new LinkedHashMap<>();
+			for (int stream = 0; stream < STREAMS_PER_ROUND; stream++) {
+				// Each round is several streams per reader, the readers taking turns and the order
+				// reversed every turn (A B … B A): a reader's streams are spread over the whole
+				// round, so that a burst of machine load falls on every reader alike.
+				List<Map.Entry<String, Reader>> turn = new ArrayList<>(order);
+				if ((round * STREAMS_PER_ROUND + stream) % 2 == 1) {
+					java.util.Collections.reverse(turn);
 				}
-				finally {
-					meter.close();
+				for (Map.Entry<String, Reader> reader : turn) {
+					long heapBefore = HeapMeter.usedAfterGc();
+					long delivered;
+					long nanos;
+					HeapMeter meter = HeapMeter.start(Duration.ofMillis(20));
+					try {
+						long started = System.nanoTime();
+						delivered = reader.getValue().read(streamBytes);
+						nanos = System.nanoTime() - started;
+					}
+					finally {
+						meter.close();
+					}
+					retained.merge(reader.getKey(), Math.max(0, meter.peakAfterGc() - heapBefore), Math::max);
+					direct.merge(reader.getKey(), meter.peakDirect(), Math::max);
+					collections.merge(reader.getKey(), meter.collections(), Math::min);
+					check(reader.getKey(), delivered, streamBytes);
+					long[] totals = roundTotals.computeIfAbsent(reader.getKey(), (key) -> new long[2]);
+					totals[0] += delivered;
+					totals[1] += nanos;
 				}
-				retained.merge(reader.getKey(), Math.max(0, meter.peakAfterGc() - heapBefore), Math::max);
-				direct.merge(reader.getKey(), meter.peakDirect(), Math::max);
-				collections.merge(reader.getKey(), meter.collections(), Math::min);
-				check(reader.getKey(), delivered, settings.outputBytes());
-				rates.get(reader.getKey()).add(delivered / (double) Stats.MIB / (nanos / 1e9));
 			}
+			roundTotals.forEach((reader, totals) -> rates.get(reader)
+				.add(totals[0] / (double) Stats.MIB / (totals[1] / 1e9)));
 		}
-		section.row("setup", Stats.mib(settings.outputBytes()) + " of output per stream, "
-				+ (settings.outputBytes() / AgentStub.OUTPUT_EVENT_CHARS) + " events of "
-				+ AgentStub.OUTPUT_EVENT_CHARS + " characters, every reader warmed up with " + Stats.mib(settings.warmupBytes())
-				+ ", then " + settings.rounds() + " round(s), readers in turn, the order reversed every other round");
+		section.row("setup", Stats.mib(settings.outputBytes()) + " of output per reader and round, in "
+				+ STREAMS_PER_ROUND + " streams of " + Stats.mib(streamBytes) + " (" + (streamBytes / AgentStub.OUTPUT_EVENT_CHARS)
+				+ " events of " + AgentStub.OUTPUT_EVENT_CHARS + " characters each), every reader warmed up with "
+				+ Stats.mib(settings.warmupBytes()) + ", then " + settings.rounds()
+				+ " round(s), the readers taking turns stream by stream, the order reversed every turn");
 		Map<String, Double> medians = new LinkedHashMap<>();
 		for (Map.Entry<String, List<Double>> rate : rates.entrySet()) {
 			double median = Stats.median(rate.getValue());
