@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import ai.together.sandbox.emulator.internal.http.ApiException;
 import org.apache.commons.logging.Log;
@@ -42,8 +43,14 @@ final class ProcessLauncher {
 	/** How often {@link #awaitExit} looks again at descendants that have not exited yet. */
 	private static final long EXIT_POLL_MILLIS = 5;
 
-	/** How long the output of an exited process may still be read before its exit is reported. */
+	/**
+	 * How long the output pumps of an exited process may read nothing before its exit is
+	 * reported (a background child holds its pipes).
+	 */
 	static final Duration PUMP_DRAIN = Duration.ofSeconds(1);
+
+	/** How long the output of an exited process is read at most before its exit is reported. */
+	static final Duration MAX_PUMP_DRAIN = Duration.ofSeconds(10);
 
 	/**
 	 * The one thread that starts every process. bwrap's {@code --die-with-parent} is a
@@ -99,9 +106,10 @@ final class ProcessLauncher {
 	 * @param terminal its terminal when it has one
 	 * @param pumps the threads that read its output
 	 * @param startedAt when it started, {@code null} if unknown
+	 * @param lastRead when a pump last read output ({@link System#nanoTime()}), 0 before the first
 	 */
 	record Launched(Process process, @Nullable OutputStream stdin, @Nullable Terminal terminal, List<Thread> pumps,
-			@Nullable Instant startedAt) {
+			@Nullable Instant startedAt, AtomicLong lastRead) {
 	}
 
 	private static @Nullable String findSetsid() {
@@ -176,12 +184,13 @@ final class ProcessLauncher {
 			Leftovers.record(command.processRecords(), started);
 		}
 		List<Thread> pumps = new ArrayList<>();
+		AtomicLong lastRead = new AtomicLong();
 		if (pty != null) {
 			// The child has its own descriptors on the slave; ours would keep the terminal open.
 			nat.close(pty.slave());
 			Terminal terminal = new Terminal(nat, pty.master());
-			pumps.add(startThread(name, "pty", () -> pumpTerminal(terminal, output)));
-			return new Launched(started, null, terminal, pumps, startedAt);
+			pumps.add(startThread(name, "pty", () -> pumpTerminal(terminal, output, lastRead)));
+			return new Launched(started, null, terminal, pumps, startedAt, lastRead);
 		}
 		OutputStream stdin = null;
 		if (command.interactive()) {
@@ -190,9 +199,9 @@ final class ProcessLauncher {
 		else {
 			closeQuietly(started.getOutputStream());
 		}
-		pumps.add(startThread(name, "stdout", () -> pump(name, started.getInputStream(), "stdout", output)));
-		pumps.add(startThread(name, "stderr", () -> pump(name, started.getErrorStream(), "stderr", output)));
-		return new Launched(started, stdin, null, pumps, startedAt);
+		pumps.add(startThread(name, "stdout", () -> pump(name, started.getInputStream(), "stdout", output, lastRead)));
+		pumps.add(startThread(name, "stderr", () -> pump(name, started.getErrorStream(), "stderr", output, lastRead)));
+		return new Launched(started, stdin, null, pumps, startedAt, lastRead);
 	}
 
 	/**
@@ -213,12 +222,13 @@ final class ProcessLauncher {
 		return thread;
 	}
 
-	private static void pump(String name, InputStream in, String type, OutputLog output) {
+	private static void pump(String name, InputStream in, String type, OutputLog output, AtomicLong lastRead) {
 		Utf8Chunker chunker = new Utf8Chunker();
 		byte[] buffer = new byte[8192];
 		try (in) {
 			int n;
 			while ((n = in.read(buffer)) > 0) {
+				lastRead.set(System.nanoTime());
 				output.append(type, chunker.decode(buffer, n));
 			}
 		}
@@ -228,7 +238,7 @@ final class ProcessLauncher {
 		}
 	}
 
-	private static void pumpTerminal(Terminal terminal, OutputLog output) {
+	private static void pumpTerminal(Terminal terminal, OutputLog output, AtomicLong lastRead) {
 		Utf8Chunker chunker = new Utf8Chunker();
 		try {
 			while (!output.isClosed()) {
@@ -237,6 +247,7 @@ final class ProcessLauncher {
 					break;
 				}
 				if (data.length > 0) {
+					lastRead.set(System.nanoTime());
 					output.append("stdout", chunker.decode(data, data.length));
 				}
 			}
@@ -247,22 +258,31 @@ final class ProcessLauncher {
 	}
 
 	/**
-	 * Waits for the output pumps of a process that has exited, at most {@link #PUMP_DRAIN} for
-	 * all of them together.
+	 * Waits for the output pumps of a process that has exited: until they end, or until none
+	 * has read anything for {@link #PUMP_DRAIN}, or at most {@link #MAX_PUMP_DRAIN} in all.
 	 */
 	static void awaitPumps(Launched launched) {
 		// Normally the pipes reach end of stream with the process; a background child holding
 		// them open (both stdout and stderr, as a shell's `cmd &` does) must not delay the exit
-		// message for long: one deadline for all pumps, not one each.
-		long deadline = System.nanoTime() + PUMP_DRAIN.toNanos();
+		// message for long: one idle period for all pumps, not one each. Idle, not since the
+		// exit: on a busy machine the pumps may still be reading what the process wrote before
+		// it exited, and output read after the exit message would be dropped.
+		long exited = System.nanoTime();
+		long hardDeadline = exited + MAX_PUMP_DRAIN.toNanos();
 		for (Thread pump : launched.pumps()) {
-			try {
-				long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-				pump.join(Math.max(1, left));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
+			while (pump.isAlive()) {
+				long idleDeadline = Math.max(exited, launched.lastRead().get()) + PUMP_DRAIN.toNanos();
+				long left = Math.min(idleDeadline, hardDeadline) - System.nanoTime();
+				if (left <= 0) {
+					return;
+				}
+				try {
+					pump.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
 			}
 		}
 	}
