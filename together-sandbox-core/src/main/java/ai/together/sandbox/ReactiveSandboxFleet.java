@@ -48,7 +48,7 @@ public final class ReactiveSandboxFleet {
 
 	private static final Json.LazyType PAGE = V1Calls.pageType(SandboxDetails.class);
 
-	private static final Json.LazyType LIST = V1Calls.listType(SandboxDetails.class);
+	private static final Json.LazyType LIST = Json.listOf(SandboxDetails.class);
 
 	private final ClientContext context;
 

@@ -57,9 +57,9 @@ public final class ReactiveSnapshotCatalog {
 
 	private static final Json.LazyType PAGE = V1Calls.pageType(SnapshotDetails.class);
 
-	private static final Json.LazyType LIST = V1Calls.listType(SnapshotDetails.class);
+	private static final Json.LazyType LIST = Json.listOf(SnapshotDetails.class);
 
-	private static final Json.LazyType ALIASES = V1Calls.listType(SnapshotAlias.class);
+	private static final Json.LazyType ALIASES = Json.listOf(SnapshotAlias.class);
 
 	private final ClientContext context;
 

@@ -52,15 +52,6 @@ public final class V1Calls {
 	}
 
 	/**
-	 * The JSON type of a list body.
-	 * @param item the item type
-	 * @return the type, resolved on first use
-	 */
-	public static Json.LazyType listType(Class<?> item) {
-		return Json.listOf(item);
-	}
-
-	/**
 	 * Checks the ids of a batch get (UUIDs, 1 to 100, no duplicates) and returns its query:
 	 * {@code ?ids%5B%5D=<id>&ids%5B%5D=<id>}.
 	 * @param ids the ids

@@ -45,7 +45,8 @@ import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The client's HTTP transport over one {@link WebClient}: executes non-streaming calls with the
+ * The client's HTTP transport over one {@link WebClient} (and, with a connection pool of its
+ * own, the Reactor Netty client under it): executes non-streaming calls with the
  * retry engine, a response timeout and the error mapper, and opens streams (no retry, no response
  * timeout, optionally an idle timeout). Both APIs (management and every sandbox's agent) share it,
  * and so its connection pool. {@link #close()} ends every call and stream still in flight.
@@ -447,19 +448,19 @@ public final class HttpTransport implements AutoCloseable {
 		HttpClient direct = this.shared.httpClient();
 		Mono<T> exchange;
 		if (direct != null) {
-			exchange = directExchange(direct, call, decoder, deadline).doFinally((signal) -> deadline.cancel());
+			exchange = directExchange(direct, call, decoder, deadline);
 		}
 		else {
 			Boolean nativeTimeouts = this.shared.nativeTimeouts;
 			exchange = request(call, null).httpRequest((request) -> this.shared.startDeadline(request, deadline))
-				.exchangeToMono((response) -> readResponse(call, response, decoder))
-				.doFinally((signal) -> deadline.cancel());
+				.exchangeToMono((response) -> readResponse(call, response, decoder));
 			if (!Boolean.TRUE.equals(nativeTimeouts)) {
 				// Not (yet) known to run on Reactor Netty: a Reactor timer instead, or as well.
 				exchange = exchange.timeout(timeout, Mono.error(() -> responseTimeoutFailure(call, timeout)));
 			}
 		}
-		return exchange.onErrorMap((error) -> deadline.expired, (error) -> responseTimeoutFailure(call, timeout))
+		return exchange.doFinally((signal) -> deadline.cancel())
+			.onErrorMap((error) -> deadline.expired, (error) -> responseTimeoutFailure(call, timeout))
 			.onErrorMap(HttpTransport::isTransportFailure,
 					(error) -> ErrorMapper.transportFailure(call.operation(), call.context(), error))
 			.onErrorMap((error) -> this.redactor.redact(error));

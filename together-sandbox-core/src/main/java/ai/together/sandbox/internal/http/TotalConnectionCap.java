@@ -478,16 +478,11 @@ public final class TotalConnectionCap {
 					// Given back by a cancel that came with it: this acquire is cancelled too.
 					return Mono.empty();
 				}
-				AtomicBoolean held = new AtomicBoolean(true);
 				// A new socket is counted by onChannelInit while a permit is held; once the
 				// connection is delivered (or the acquire ends) the permit or claim is free again.
 				return this.delegate.acquire(config, connectionObserver, (remoteAddress != null) ? () -> host : null, resolverGroup)
 					.doOnNext(connection -> tagHost(connection.channel(), host))
-					.doFinally(signal -> {
-						if (held.compareAndSet(true, false)) {
-							ticket.giveBack();
-						}
-					});
+					.doFinally(signal -> ticket.giveBack());
 			});
 		}
 
