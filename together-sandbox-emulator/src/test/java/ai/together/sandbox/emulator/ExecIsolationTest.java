@@ -210,10 +210,14 @@ class ExecIsolationTest {
 	void stopHibernateAndDeleteKillProcessesLeftBehind() {
 		for (String how : List.of("shutdown", "hibernate", "delete")) {
 			List<String> markers = new ArrayList<>();
+			List<String> ids = new ArrayList<>();
 			for (List<String> command : leavers(markers)) {
-				JsonNode exec = exec(Map.of("command", command.get(0), "args", command.subList(1, command.size())));
-				awaitFinished(exec.get("id").asString());
+				ids.add(exec(Map.of("command", command.get(0), "args", command.subList(1, command.size()))).get("id")
+					.asString());
 			}
+			// Awaited together: a child left behind holds its exec's pipes, so each exit is reported
+			// only after the output drain period.
+			ids.forEach(this::awaitFinished);
 			List<ProcessHandle> left = new ArrayList<>();
 			for (String marker : markers) {
 				left.addAll(await().atMost(Duration.ofSeconds(5))
