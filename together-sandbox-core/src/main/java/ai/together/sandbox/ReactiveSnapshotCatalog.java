@@ -21,6 +21,7 @@ import ai.together.sandbox.internal.snapshots.ImageBuild;
 import ai.together.sandbox.internal.snapshots.Progress;
 import ai.together.sandbox.internal.snapshots.SnapshotBuildPipeline;
 import ai.together.sandbox.internal.util.Args;
+import ai.together.sandbox.internal.util.Lazy;
 import ai.together.sandbox.internal.util.Repr;
 import ai.together.sandbox.snapshots.ContainerRegistryCredential;
 import ai.together.sandbox.snapshots.ContextSnapshotParams;
@@ -67,14 +68,22 @@ public final class ReactiveSnapshotCatalog {
 
 	private final ImageBuild imageBuild;
 
-	private final SnapshotBuildPipeline builds;
+	/** Made on the first build, as the seed generation's. */
+	private final Lazy<SnapshotBuildPipeline> builds;
 
 	ReactiveSnapshotCatalog(ClientContext context) {
 		this.context = Objects.requireNonNull(context, "context");
 		this.settings = BuildSettings.defaults().withDockerExecutable(context.dockerExecutable());
 		this.imageBuild = new ImageBuild(context, this.settings);
-		this.builds = new SnapshotBuildPipeline(context, this.settings, this::issueRegistryCredential,
-				ImageBuild.builderUrl(context.origin()));
+		this.builds = new Lazy<>() {
+
+			@Override
+			protected SnapshotBuildPipeline make() {
+				return new SnapshotBuildPipeline(context, ReactiveSnapshotCatalog.this.settings,
+						ReactiveSnapshotCatalog.this::issueRegistryCredential, ImageBuild.builderUrl(context.origin()));
+			}
+
+		};
 	}
 
 	/**
@@ -90,7 +99,7 @@ public final class ReactiveSnapshotCatalog {
 	public Mono<SnapshotDetails> create(ContextSnapshotParams params) {
 		Args.notNull(params, "params");
 		Progress progress = new Progress(params.onProgress());
-		return this.builds.build(params, progress).flatMap((built) -> {
+		return this.builds.get().build(params, progress).flatMap((built) -> {
 			progress.emit(SnapshotStep.REGISTER, "Registering snapshot...");
 			return register(new SnapshotSpec(built.image(), built.architecture(), null, null));
 		}).flatMap((snapshot) -> aliased(snapshot, params.alias(), progress));

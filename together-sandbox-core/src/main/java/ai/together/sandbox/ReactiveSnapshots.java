@@ -15,6 +15,7 @@ import ai.together.sandbox.internal.snapshots.LocalDockerBuild;
 import ai.together.sandbox.internal.snapshots.Progress;
 import ai.together.sandbox.internal.snapshots.SnapshotBuildPipeline;
 import ai.together.sandbox.internal.util.Args;
+import ai.together.sandbox.internal.util.Lazy;
 import ai.together.sandbox.internal.util.PathEncoder;
 import ai.together.sandbox.internal.util.Repr;
 import ai.together.sandbox.snapshots.ContainerRegistryCredential;
@@ -79,7 +80,8 @@ public final class ReactiveSnapshots {
 
 	private final ClientContext context;
 
-	private final SnapshotBuildPipeline builds;
+	/** Made on the first build: a client that builds nothing loads none of the build classes. */
+	private final Lazy<SnapshotBuildPipeline> builds;
 
 	ReactiveSnapshots(ClientContext context) {
 		this(context, BuildSettings.defaults().withDockerExecutable(context.dockerExecutable()));
@@ -87,7 +89,14 @@ public final class ReactiveSnapshots {
 
 	ReactiveSnapshots(ClientContext context, BuildSettings settings) {
 		this.context = Objects.requireNonNull(context, "context");
-		this.builds = new SnapshotBuildPipeline(context, settings, this::issueRegistryCredential);
+		this.builds = new Lazy<>() {
+
+			@Override
+			protected SnapshotBuildPipeline make() {
+				return new SnapshotBuildPipeline(context, settings, ReactiveSnapshots.this::issueRegistryCredential);
+			}
+
+		};
 	}
 
 	/**
@@ -121,7 +130,7 @@ public final class ReactiveSnapshots {
 	public Mono<CreateSnapshotResult> create(ContextSnapshotParams params) {
 		Args.notNull(params, "params");
 		Progress progress = new Progress(params.onProgress());
-		return this.builds.build(params, progress).flatMap((built) -> {
+		return this.builds.get().build(params, progress).flatMap((built) -> {
 			progress.emit(SnapshotStep.REGISTER, "Registering snapshot...");
 			return register(built.image(), built.architecture());
 		}).flatMap((snapshotId) -> aliasCreated(snapshotId, params.alias(), progress));

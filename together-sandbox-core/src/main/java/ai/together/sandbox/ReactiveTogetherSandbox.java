@@ -8,6 +8,7 @@ import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.internal.http.ClientContext;
 import ai.together.sandbox.internal.http.HttpTransport;
 import ai.together.sandbox.internal.util.Args;
+import ai.together.sandbox.internal.util.Lazy;
 import ai.together.sandbox.retry.RetryConfig;
 
 /**
@@ -34,7 +35,8 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 
 	private final ReactiveSnapshots snapshots;
 
-	private final ReactiveCurrentApi current;
+	/** Made on first use: a client of the seed's generation only loads none of the current one. */
+	private final Lazy<ReactiveCurrentApi> current;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -42,7 +44,14 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 		this.context = Objects.requireNonNull(context, "context");
 		this.sandboxes = new ReactiveSandboxes(context);
 		this.snapshots = new ReactiveSnapshots(context);
-		this.current = new ReactiveCurrentApi(context);
+		this.current = new Lazy<>() {
+
+			@Override
+			protected ReactiveCurrentApi make() {
+				return new ReactiveCurrentApi(context);
+			}
+
+		};
 	}
 
 	/**
@@ -87,7 +96,7 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 	 * @return the current generation's namespaces
 	 */
 	public ReactiveCurrentApi current() {
-		return this.current;
+		return this.current.get();
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
+import ai.together.sandbox.internal.util.Lazy;
 import ai.together.sandbox.retry.RetryConfig;
 
 /**
@@ -34,13 +35,21 @@ public final class TogetherSandbox implements AutoCloseable {
 
 	private final Snapshots snapshots;
 
-	private final CurrentApi current;
+	/** Made on first use, as the reactive client's. */
+	private final Lazy<CurrentApi> current;
 
 	TogetherSandbox(ReactiveTogetherSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
 		this.sandboxes = new Sandboxes(reactive.sandboxes());
 		this.snapshots = new Snapshots(reactive.snapshots());
-		this.current = reactive.current().blocking();
+		this.current = new Lazy<>() {
+
+			@Override
+			protected CurrentApi make() {
+				return reactive.current().blocking();
+			}
+
+		};
 	}
 
 	/**
@@ -85,7 +94,7 @@ public final class TogetherSandbox implements AutoCloseable {
 	 * @return the current generation's namespaces
 	 */
 	public CurrentApi current() {
-		return this.current;
+		return this.current.get();
 	}
 
 	/**

@@ -30,6 +30,15 @@ class ClientConstructionTest {
 					"reactor.netty.resources.PooledConnectionProvider", "io.netty.channel.Channel");
 	}
 
+	@Test
+	void buildingClientsMakesNoSnapshotBuildPipelineAndNoCallGuard() throws Exception {
+		List<String> loaded = loadedClasses(Probe.class);
+		assertThat(loaded).as("classes loaded by building clients")
+			.doesNotContain("ai.together.sandbox.internal.snapshots.SnapshotBuildPipeline",
+					"ai.together.sandbox.internal.snapshots.DockerCli", "ai.together.sandbox.internal.http.InFlight",
+					"reactor.core.publisher.FluxOperator");
+	}
+
 	/** Runs a class's main in a fresh JVM on this test's class path and returns the classes it loaded. */
 	private static List<String> loadedClasses(Class<?> main) throws IOException, InterruptedException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import ai.together.sandbox.errors.HttpException;
 import ai.together.sandbox.errors.TogetherSandboxException;
 import ai.together.sandbox.internal.json.Json;
+import ai.together.sandbox.internal.util.Lazy;
 import ai.together.sandbox.observation.DefaultTogetherSandboxClientObservationConvention;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationContext;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
@@ -607,7 +608,7 @@ public final class HttpTransport implements AutoCloseable {
 			}
 			// Without this, closing the client would leave calls in flight until their response
 			// timeout, and calls made after close would wait for a pool that no longer serves.
-			return this.shared.inFlight.guard(work, this::isClosed, () -> closedFailure(call, "was closed"));
+			return this.shared.inFlight().guard(work, this::isClosed, () -> closedFailure(call, "was closed"));
 		});
 	}
 
@@ -619,7 +620,7 @@ public final class HttpTransport implements AutoCloseable {
 			// A stream ends with an error rather than quietly: its consumer must not take a stream
 			// cut short by close() for one the server completed (an exec output stream would
 			// otherwise try to reconnect).
-			return this.shared.inFlight.guard(work, this::isClosed, () -> closedFailure(call, "was closed"));
+			return this.shared.inFlight().guard(work, this::isClosed, () -> closedFailure(call, "was closed"));
 		});
 	}
 
@@ -756,7 +757,12 @@ public final class HttpTransport implements AutoCloseable {
 	@Override
 	public void close() {
 		this.isClosed = true;
-		this.shared.inFlight.abortClosed();
+		// None made: no call ever started. One made after the read below registers its call,
+		// then sees isClosed (written before this read) and ends it itself.
+		InFlight inFlight = this.shared.inFlightIfAny();
+		if (inFlight != null) {
+			inFlight.abortClosed();
+		}
 		if (this.ownedResources != null) {
 			try {
 				this.ownedResources.close();
@@ -769,7 +775,8 @@ public final class HttpTransport implements AutoCloseable {
 
 	/** Number of calls and streams in flight through this transport's family (for tests). */
 	int inFlightCount() {
-		return this.shared.inFlight.size();
+		InFlight inFlight = this.shared.inFlightIfAny();
+		return (inFlight != null) ? inFlight.size() : 0;
 	}
 
 	/**
@@ -834,14 +841,10 @@ public final class HttpTransport implements AutoCloseable {
 	 */
 	private static final class Shared {
 
-		private final Supplier<WebClient> factory;
+		private final Lazy<WebClient> webClient;
 
-		private volatile @Nullable WebClient webClient;
-
-		/** Creates the Netty client that non-streaming calls use directly, when the transport has one. */
-		private final @Nullable Supplier<HttpClient> httpClientFactory;
-
-		private volatile @Nullable HttpClient httpClient;
+		/** The Netty client that non-streaming calls use directly, when the transport has one. */
+		private final @Nullable Lazy<HttpClient> httpClient;
 
 		/**
 		 * {@code TRUE} once the connector is known to be Reactor Netty (its per-request response
@@ -849,46 +852,39 @@ public final class HttpTransport implements AutoCloseable {
 		 */
 		volatile @Nullable Boolean nativeTimeouts;
 
-		final InFlight inFlight = new InFlight();
+		/** Made on the first call: building a client loads none of Reactor's operators. */
+		private final Lazy<InFlight> inFlight = new Lazy<>() {
+
+			@Override
+			protected InFlight make() {
+				return new InFlight();
+			}
+
+		};
 
 		Shared(Supplier<WebClient> factory, @Nullable Supplier<HttpClient> httpClientFactory,
 				@Nullable Boolean nativeTimeouts) {
-			this.factory = factory;
-			this.httpClientFactory = httpClientFactory;
+			this.webClient = Lazy.of(factory);
+			this.httpClient = (httpClientFactory != null) ? Lazy.of(httpClientFactory) : null;
 			this.nativeTimeouts = nativeTimeouts;
 		}
 
 		/** The Netty client of the transport's own pool, or {@code null} when it has none. */
 		@Nullable HttpClient httpClient() {
-			Supplier<HttpClient> factory = this.httpClientFactory;
-			if (factory == null) {
-				return null;
-			}
-			HttpClient client = this.httpClient;
-			if (client == null) {
-				synchronized (this) {
-					client = this.httpClient;
-					if (client == null) {
-						client = Objects.requireNonNull(factory.get(), "httpClient");
-						this.httpClient = client;
-					}
-				}
-			}
-			return client;
+			return (this.httpClient != null) ? this.httpClient.get() : null;
 		}
 
 		WebClient webClient() {
-			WebClient client = this.webClient;
-			if (client == null) {
-				synchronized (this) {
-					client = this.webClient;
-					if (client == null) {
-						client = Objects.requireNonNull(this.factory.get(), "webClient");
-						this.webClient = client;
-					}
-				}
-			}
-			return client;
+			return this.webClient.get();
+		}
+
+		InFlight inFlight() {
+			return this.inFlight.get();
+		}
+
+		/** The calls in flight, or {@code null} when none was ever made. */
+		@Nullable InFlight inFlightIfAny() {
+			return this.inFlight.getIfMade();
 		}
 
 		void applyTimeout(ClientHttpRequest request, Duration timeout) {
