@@ -241,7 +241,7 @@ public final class BenchmarkSuite {
 		if (scenarios.contains("spring")) {
 			Report.Section section = section(report, "6. Spring Boot startup with the starter vs without");
 			SpringStartupScenario.Result result = SpringStartupScenario.run(
-					new SpringStartupScenario.Settings(full ? 12 : 10, true), section);
+					new SpringStartupScenario.Settings(full ? 20 : 10, true), section);
 			for (var app : List.of(Map.entry("minimal application", result.minimal()),
 					Map.entry("application with its own WebClient", result.withWebClient()))) {
 				report.target("6 spring: starter's startup cost, " + app.getKey() + ", whole-process wall time per pair",

@@ -95,11 +95,13 @@ public final class SpringStartupScenario {
 		List<Double> clientBean = new ArrayList<>();
 		Map<String, List<Double>> wall = new LinkedHashMap<>();
 		Map<String, List<Double>> cpu = new LinkedHashMap<>();
+		Map<String, List<Double>> mainCpu = new LinkedHashMap<>();
 		for (String mode : List.of("with", "without")) {
 			run.put(mode, new ArrayList<>());
 			classes.put(mode, new ArrayList<>());
 			wall.put(mode, new ArrayList<>());
 			cpu.put(mode, new ArrayList<>());
+			mainCpu.put(mode, new ArrayList<>());
 		}
 		for (int i = settings.warmup() ? -1 : 0; i < settings.runs(); i++) {
 			// Alternate which mode goes first, so that neither always runs on a warmer machine.
@@ -112,6 +114,7 @@ public final class SpringStartupScenario {
 				run.get(mode).add(Long.parseLong(outcome.get("runMicros")) / 1000.0);
 				wall.get(mode).add(outcome.wallNanos() / 1e6);
 				cpu.get(mode).add(Long.parseLong(outcome.get("cpuMicros")) / 1000.0);
+				mainCpu.get(mode).add(Long.parseLong(outcome.get("mainCpuMicros")) / 1000.0);
 				classes.get(mode).add(Double.parseDouble(outcome.get("classes")));
 				if (mode.equals("with")) {
 					clientBean.add(Long.parseLong(outcome.get("clientBeanMicros")) / 1000.0);
@@ -120,9 +123,11 @@ public final class SpringStartupScenario {
 		}
 		List<Double> wallDeltas = new ArrayList<>();
 		List<Double> cpuDeltas = new ArrayList<>();
+		List<Double> mainCpuDeltas = new ArrayList<>();
 		for (int i = 0; i < settings.runs(); i++) {
 			wallDeltas.add(wall.get("with").get(i) - wall.get("without").get(i));
 			cpuDeltas.add(cpu.get("with").get(i) - cpu.get("without").get(i));
+			mainCpuDeltas.add(mainCpu.get("with").get(i) - mainCpu.get("without").get(i));
 		}
 		Startup startup = new Startup(Stats.median(run.get("with")), Stats.median(run.get("without")),
 				Stats.median(clientBean), Stats.median(classes.get("with")) - Stats.median(classes.get("without")),
@@ -135,6 +140,9 @@ public final class SpringStartupScenario {
 				String.format("median %.0f ms / %.0f ms", Stats.median(cpu.get("with")), Stats.median(cpu.get("without"))));
 		section.row(label + ": whole-process CPU time, with minus without, per pair",
 				startup.cpuDelta().format("%+.0f ms"));
+		section.row(label + ": main thread's CPU time, with minus without, per pair (reported only: the part of the "
+				+ "CPU time with the least noise, JIT compiler and GC threads left out)",
+				Figure.of(mainCpuDeltas).format("%+.0f ms"));
 		section.row(label + ": SpringApplication.run with / without the starter",
 				String.format("median %.0f ms / %.0f ms (with: %s; without: %s)", startup.withMillis(),
 						startup.withoutMillis(), Stats.list("%.0f", toArray(run.get("with"))),
