@@ -187,13 +187,14 @@ public final class BenchmarkSuite {
 					new StreamingScenario.Settings(256 * Stats.MIB, 16 * Stats.MIB, full ? 4 : 2), section);
 			double sdk = result.throughput().get(StreamingScenario.SDK_REACTIVE);
 			double sse = result.throughput().get("WebClient ServerSentEvent<ExecOutput>");
-			double json = result.throughput().get("WebClient bytes + line split + Jackson");
+			double json = Math.max(result.throughput().get("WebClient bytes + line split + Jackson"),
+					result.throughput().get("WebClient bytes + line split 8 bytes at a time + Jackson"));
 			double wire = result.throughput().get("WebClient bytes + line count (wire ceiling)");
 			section.row("SDK reactive / WebClient ServerSentEvent<ExecOutput> (medians; not a target: Spring's "
 					+ "decoding is slower than a plain line reader)", Stats.ratio(sdk, sse));
-			section.row("SDK reactive / WebClient bytes + line split + Jackson (medians)", Stats.ratio(sdk, json));
+			section.row("SDK reactive / the faster WebClient bytes + line split + Jackson (medians)", Stats.ratio(sdk, json));
 			section.row("SDK reactive / WebClient bytes + line count (medians)", Stats.ratio(sdk, wire));
-			report.target("3 streaming: SDK / fastest honest raw line reader (line split + Jackson), per round",
+			report.target("3 streaming: SDK / fastest honest raw line reader (line split, by byte or 8 bytes at a time, + Jackson), per round",
 					"≥ 0.80", result.ratio().format("%.2f") + String.format("; medians %.0f vs %.0f MiB/s", sdk, json),
 					result.ratio().atLeast(0.80));
 			long retained = result.retainedHeap().get("SDK reactive streamOutput");
