@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.function.Function;
 
+import ai.together.sandbox.internal.util.Lazy;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
@@ -52,12 +52,19 @@ public final class Json {
 	 */
 	public static final class LazyType {
 
-		private final Function<TypeFactory, JavaType> resolver;
-
-		private volatile @Nullable JavaType type;
+		private final Lazy<JavaType> type;
 
 		private LazyType(Function<TypeFactory, JavaType> resolver) {
-			this.resolver = resolver;
+			// An anonymous class, not a lambda: a lambda returning JavaType would load Jackson's
+			// type classes with the constants of every class that reads a type.
+			this.type = new Lazy<>() {
+
+				@Override
+				protected JavaType make() {
+					return resolver.apply(mapper().getTypeFactory());
+				}
+
+			};
 		}
 
 		/**
@@ -65,13 +72,7 @@ public final class Json {
 		 * @return the type, resolved by the shared mapper's type factory
 		 */
 		public JavaType get() {
-			JavaType resolved = this.type;
-			if (resolved == null) {
-				// Racing threads resolve equal types: no lock needed.
-				resolved = this.resolver.apply(mapper().getTypeFactory());
-				this.type = resolved;
-			}
-			return resolved;
+			return this.type.get();
 		}
 
 	}
