@@ -106,7 +106,8 @@ final class ProcessLauncher {
 	 * @param terminal its terminal when it has one
 	 * @param pumps the threads that read its output
 	 * @param startedAt when it started, {@code null} if unknown
-	 * @param lastRead when a pump last read output ({@link System#nanoTime()}), 0 before the first
+	 * @param lastRead when a pump last read output ({@link System#nanoTime()}); the launch before
+	 * the first read
 	 */
 	record Launched(Process process, @Nullable OutputStream stdin, @Nullable Terminal terminal, List<Thread> pumps,
 			@Nullable Instant startedAt, AtomicLong lastRead) {
@@ -184,7 +185,7 @@ final class ProcessLauncher {
 			Leftovers.record(command.processRecords(), started);
 		}
 		List<Thread> pumps = new ArrayList<>();
-		AtomicLong lastRead = new AtomicLong();
+		AtomicLong lastRead = new AtomicLong(System.nanoTime());
 		if (pty != null) {
 			// The child has its own descriptors on the slave; ours would keep the terminal open.
 			nat.close(pty.slave());
@@ -271,7 +272,9 @@ final class ProcessLauncher {
 		long hardDeadline = exited + MAX_PUMP_DRAIN.toNanos();
 		for (Thread pump : launched.pumps()) {
 			while (pump.isAlive()) {
-				long idleDeadline = Math.max(exited, launched.lastRead().get()) + PUMP_DRAIN.toNanos();
+				// nanoTime values compare by their difference only (they may be negative).
+				long last = launched.lastRead().get();
+				long idleDeadline = ((last - exited > 0) ? last : exited) + PUMP_DRAIN.toNanos();
 				long left = Math.min(idleDeadline, hardDeadline) - System.nanoTime();
 				if (left <= 0) {
 					return;

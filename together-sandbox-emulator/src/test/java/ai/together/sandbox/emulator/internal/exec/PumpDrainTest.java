@@ -39,7 +39,7 @@ class PumpDrainTest {
 		process.waitFor();
 		try {
 			long started = System.nanoTime();
-			ProcessLauncher.awaitPumps(new ProcessLauncher.Launched(process, null, null, pumps, null, new AtomicLong()));
+			ProcessLauncher.awaitPumps(new ProcessLauncher.Launched(process, null, null, pumps, null, new AtomicLong(System.nanoTime())));
 			Duration waited = Duration.ofNanos(System.nanoTime() - started);
 			// One period per pump would be at least 3 of them.
 			assertThat(waited).isGreaterThanOrEqualTo(ProcessLauncher.PUMP_DRAIN)
@@ -54,7 +54,7 @@ class PumpDrainTest {
 	void aPumpStillReadingIsAwaitedPastTheDrainPeriod() throws Exception {
 		// A busy machine: the pump reads the process's last output in slow pieces, well past one
 		// drain period after the exit; the exit is reported only once it has read everything.
-		AtomicLong lastRead = new AtomicLong();
+		AtomicLong lastRead = new AtomicLong(System.nanoTime());
 		Duration reading = ProcessLauncher.PUMP_DRAIN.multipliedBy(2);
 		Thread pump = new Thread(() -> {
 			long end = System.nanoTime() + reading.toNanos();
