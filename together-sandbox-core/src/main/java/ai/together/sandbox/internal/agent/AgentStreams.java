@@ -1,5 +1,6 @@
 package ai.together.sandbox.internal.agent;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 import ai.together.sandbox.errors.TogetherSandboxException;
@@ -22,8 +23,8 @@ import org.springframework.http.MediaType;
 /**
  * The server-sent-event streams of one connected sandbox: opens them (transport stream →
  * {@link SseDecoder} → JSON) and ends every stream still open when the sandbox is closed.
- * Streams are never retried and have no response timeout, only the transport's idle timeout;
- * cancelling one closes its connection.
+ * Each event is parsed straight from the decoder's buffer. Streams are never retried and have no
+ * response timeout, only the transport's idle timeout; cancelling one closes its connection.
  */
 public final class AgentStreams implements AutoCloseable {
 
@@ -69,8 +70,9 @@ public final class AgentStreams implements AutoCloseable {
 			ApiCall call = this.agent.call(operation, context, HttpMethod.GET, path)
 				.withHeader(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE);
 			HttpTransport transport = this.agent.transport();
-			return SseDecoder.decode(transport.stream(call, transport.streamIdleTimeout()))
-				.map((event) -> this.<T>parse(operation, context, event, type))
+			return SseDecoder.decode(transport.stream(call, transport.streamIdleTimeout()),
+					(event, id, data, offset, length) -> AgentStreams.<T>parse(operation, context, data, offset, length,
+							type))
 				// A malformed event may quote anything, a credential too (as may its parser's exception).
 				.onErrorMap((error) -> transport.redactor().redact(error));
 		});
@@ -110,15 +112,17 @@ public final class AgentStreams implements AutoCloseable {
 		this.closed.tryEmitValue(Boolean.TRUE);
 	}
 
-	private <T> T parse(String operation, @Nullable String context, SseDecoder.Event event, JavaType type) {
+	private static <T> T parse(String operation, @Nullable String context, byte[] data, int offset, int length,
+			JavaType type) {
 		T value;
 		try {
-			// Parsed from the bytes as received: no string of the event is ever made.
-			value = Json.mapper().readValue(event.dataBytes(), type);
+			// Parsed from the bytes as received, where the decoder holds them: no copy and no
+			// string of the event is ever made.
+			value = Json.mapper().readValue(data, offset, length, type);
 		}
 		catch (JacksonException ex) {
 			// Invalid UTF-8 fails the byte parser; as text it is U+FFFD, as every SSE reader sees it.
-			value = parseText(operation, context, event.data(), type);
+			value = parseText(operation, context, new String(data, offset, length, StandardCharsets.UTF_8), type);
 		}
 		if (value == null) {
 			throw new TogetherSandboxException(operation + ErrorMapper.suffix(context)

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
@@ -42,9 +43,11 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  * rather than buffering without limit.
  * <p>
  * The decoder works on the bytes of each chunk where they are (no copy of the chunk, no string
- * per line): only the data of an event is copied, once, into the event's own byte array, which
- * JSON readers parse directly ({@link Event#dataBytes()}); a line split across two chunks is the
- * only one copied on its way.
+ * per line): only the data of an event is copied, once, into a buffer of the decoder that is
+ * reused from event to event, and a line split across two chunks on its way. A
+ * {@link DataReader} reads each event's data from that buffer as soon as the event is complete
+ * ({@link #decode(Flux, DataReader)}), so that a stream of JSON events allocates nothing per
+ * event but what its reader makes; {@link #decode(Flux)} gives each event a copy of its own.
  */
 public final class SseDecoder {
 
@@ -58,6 +61,29 @@ public final class SseDecoder {
 
 	/** {@code \r} in every byte of a long. */
 	private static final long CARRIAGE_RETURNS = 0x0D0D0D0D0D0D0D0DL;
+
+	/**
+	 * Reads the data of each event as it is completed, for example as JSON.
+	 *
+	 * @param <T> what an event is read as
+	 */
+	@FunctionalInterface
+	public interface DataReader<T> {
+
+		/**
+		 * Reads one event. The bytes belong to the decoder and are overwritten by the next event:
+		 * read them during the call, never keep the array.
+		 * @param event the {@code event} field, or {@code null} when the event had none
+		 * @param id the last {@code id} field seen on the stream so far, or {@code null}
+		 * @param data holds the {@code data} lines joined with {@code \n} (never empty), as the
+		 * server sent them in UTF-8
+		 * @param offset where they start in {@code data}
+		 * @param length how many bytes they have
+		 * @return the event as read, not {@code null}
+		 */
+		T read(@Nullable String event, @Nullable String id, byte[] data, int offset, int length);
+
+	}
 
 	/**
 	 * One server-sent event.
@@ -84,6 +110,11 @@ public final class SseDecoder {
 			this.event = event;
 			this.id = id;
 			this.data = data;
+		}
+
+		private static Event copyOf(@Nullable String event, @Nullable String id, byte[] data, int offset,
+				int length) {
+			return new Event(event, id, Arrays.copyOfRange(data, offset, offset + length));
 		}
 
 		/**
@@ -171,7 +202,21 @@ public final class SseDecoder {
 	 * @return the events
 	 */
 	public static Flux<Event> decode(Flux<DataBuffer> body) {
-		return decode(body, MAX_EVENT_SIZE);
+		return decode(body, Event::copyOf);
+	}
+
+	/**
+	 * Decodes a body and reads each event's data as soon as the event is complete, with no copy
+	 * of the data per event. Each subscription decodes independently; every buffer is released,
+	 * also those still queued when the subscriber cancels. When the reader fails, the events read
+	 * before are delivered and the stream then fails with the reader's exception.
+	 * @param <T> what an event is read as
+	 * @param body the body as it arrives
+	 * @param reader reads each event
+	 * @return the events as read
+	 */
+	public static <T> Flux<T> decode(Flux<DataBuffer> body, DataReader<T> reader) {
+		return decode(body, reader, MAX_EVENT_SIZE);
 	}
 
 	/**
@@ -181,27 +226,38 @@ public final class SseDecoder {
 	 * @return the events
 	 */
 	static Flux<Event> decode(Flux<DataBuffer> body, int maxEventSize) {
+		return decode(body, Event::copyOf, maxEventSize);
+	}
+
+	private static <T> Flux<T> decode(Flux<DataBuffer> body, DataReader<T> reader, int maxEventSize) {
 		return Flux.defer(() -> {
 			SseDecoder decoder = new SseDecoder(maxEventSize);
 			// Small prefetch: one chunk usually holds several events, and a slow consumer must
 			// leave the rest of the body in the socket (backpressure), not in a queue here.
 			// No flush at the end of the body: what is still pending then is an unterminated event,
 			// which is discarded.
-			return body.concatMapIterable(decoder::feed, 2);
+			return body.concatMapIterable((buffer) -> decoder.feed(buffer, reader), 2);
 		}).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
 	}
 
 	/**
 	 * Consumes one chunk and releases it.
 	 * @param buffer the chunk
-	 * @return the events completed by it
+	 * @param reader reads each event completed
+	 * @return the events completed by it, as read; when decoding or reading one failed, those
+	 * before it and then the failure
 	 */
-	List<Event> feed(DataBuffer buffer) {
-		List<Event> events = new ArrayList<>(2);
+	<T> Iterable<T> feed(DataBuffer buffer, DataReader<T> reader) {
+		List<T> events = new ArrayList<>(2);
+		Sink<T> sink = new Sink<>(reader, events);
 		try (DataBuffer.ByteBufferIterator views = buffer.readableByteBuffers()) {
 			while (views.hasNext()) {
-				feed(views.next(), events);
+				feed(views.next(), sink);
 			}
+		}
+		catch (RuntimeException ex) {
+			// The events this chunk completed before the failure were received whole: deliver them.
+			return new Failed<>(events, ex);
 		}
 		finally {
 			DataBufferUtils.release(buffer);
@@ -209,7 +265,7 @@ public final class SseDecoder {
 		return events;
 	}
 
-	private void feed(ByteBuffer bytes, List<Event> events) {
+	private void feed(ByteBuffer bytes, Sink<?> events) {
 		int end = bytes.limit();
 		int start = bytes.position();
 		for (int i = lineEnd(bytes, start, end); i < end; i = lineEnd(bytes, start, end)) {
@@ -281,7 +337,7 @@ public final class SseDecoder {
 		this.lineLength = needed;
 	}
 
-	private void processCarriedLine(List<Event> events) {
+	private void processCarriedLine(Sink<?> events) {
 		int length = this.lineLength;
 		this.lineLength = 0;
 		processLine(ByteBuffer.wrap(this.line, 0, length), 0, length, events);
@@ -292,7 +348,7 @@ public final class SseDecoder {
 	}
 
 	/** Interprets the line {@code [from, to)} of {@code bytes} (without its line end). */
-	private void processLine(ByteBuffer bytes, int from, int to, List<Event> events) {
+	private void processLine(ByteBuffer bytes, int from, int to, Sink<?> events) {
 		int start = from;
 		if (this.firstLine) {
 			this.firstLine = false;
@@ -361,10 +417,10 @@ public final class SseDecoder {
 		this.hasData = true;
 	}
 
-	private void dispatch(List<Event> events) {
+	private void dispatch(Sink<?> events) {
 		// Without the last line's \n; an event whose data is empty is skipped.
 		if (this.hasData && this.dataLength > 1) {
-			events.add(new Event(this.eventType, this.lastId, Arrays.copyOf(this.data, this.dataLength - 1)));
+			events.read(this.eventType, this.lastId, this.data, this.dataLength - 1);
 		}
 		this.dataLength = 0;
 		if (this.data.length > SHRINK_ABOVE) {
@@ -372,6 +428,45 @@ public final class SseDecoder {
 		}
 		this.hasData = false;
 		this.eventType = null;
+	}
+
+	/** The reader of a stream and the events of the chunk being fed. */
+	private record Sink<T>(DataReader<T> reader, List<T> events) {
+
+		void read(@Nullable String event, @Nullable String id, byte[] data, int length) {
+			T value = this.reader.read(event, id, data, 0, length);
+			this.events.add(Objects.requireNonNull(value, "the event reader returned null"));
+		}
+
+	}
+
+	/**
+	 * The events of a chunk that failed: iterating delivers them, then throws the failure, which
+	 * Reactor turns into the stream's error.
+	 */
+	private record Failed<T>(List<T> events, RuntimeException failure) implements Iterable<T> {
+
+		@Override
+		public Iterator<T> iterator() {
+			Iterator<T> delivered = this.events.iterator();
+			return new Iterator<>() {
+
+				@Override
+				public boolean hasNext() {
+					if (delivered.hasNext()) {
+						return true;
+					}
+					throw Failed.this.failure;
+				}
+
+				@Override
+				public T next() {
+					return delivered.next();
+				}
+
+			};
+		}
+
 	}
 
 	private TogetherSandboxException tooLarge() {

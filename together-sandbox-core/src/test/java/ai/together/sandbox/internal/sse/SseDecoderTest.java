@@ -131,6 +131,56 @@ class SseDecoderTest {
 	}
 
 	@Test
+	void readsEachEventWhereTheDecoderHoldsItWithoutACopyPerEvent() {
+		List<byte[]> arrays = new ArrayList<>();
+		Flux<DataBuffer> body = Flux.fromIterable(chunks("event: a\nid: 1\ndata: one\n\ndata: tw", "o\ndata: 2\n\n"))
+			.map((bytes) -> (DataBuffer) FACTORY.wrap(bytes));
+		List<String> read = SseDecoder.decode(body, (event, id, data, offset, length) -> {
+			arrays.add(data);
+			return event + "/" + id + "/" + new String(data, offset, length, StandardCharsets.UTF_8);
+		}).collectList().block();
+		assertThat(read).containsExactly("a/1/one", "null/1/two\n2");
+		// One buffer of the decoder for both events, not an array of each event's own.
+		assertThat(arrays).hasSize(2);
+		assertThat(arrays.get(0)).isSameAs(arrays.get(1));
+	}
+
+	@Test
+	void deliversTheEventsReadBeforeAFailureAndThenTheFailure() {
+		// All three events in one chunk: the first is delivered, the reader fails on the second, and
+		// the third is never read.
+		List<String> seen = new CopyOnWriteArrayList<>();
+		Flux<DataBuffer> body = Flux.just((DataBuffer) FACTORY.wrap(
+				"data: ok\n\ndata: bad\n\ndata: after\n\n".getBytes(StandardCharsets.UTF_8)));
+		StepVerifier.create(SseDecoder.decode(body, (event, id, data, offset, length) -> {
+			String text = new String(data, offset, length, StandardCharsets.UTF_8);
+			seen.add(text);
+			if (text.equals("bad")) {
+				throw new IllegalArgumentException("cannot read " + text);
+			}
+			return text;
+		})).expectNext("ok").expectErrorMessage("cannot read bad").verify();
+		assertThat(seen).containsExactly("ok", "bad");
+
+		// The same for an event over the size limit after a complete one in the same chunk.
+		Flux<DataBuffer> large = Flux.just((DataBuffer) FACTORY.wrap(
+				"data: 1\n\ndata: 0123456789012345678901234\n\n".getBytes(StandardCharsets.UTF_8)));
+		StepVerifier.create(SseDecoder.decode(large, 20))
+			.expectNext(new Event(null, null, "1"))
+			.expectErrorSatisfies((error) -> assertThat(error).hasMessageContaining("larger than 20 bytes"))
+			.verify();
+	}
+
+	@Test
+	void failsTheStreamWhenTheReaderReturnsNull() {
+		Flux<DataBuffer> body = Flux.just((DataBuffer) FACTORY.wrap("data: x\n\n".getBytes(StandardCharsets.UTF_8)));
+		StepVerifier.create(SseDecoder.decode(body, (event, id, data, offset, length) -> null))
+			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(NullPointerException.class)
+				.hasMessageContaining("returned null"))
+			.verify();
+	}
+
+	@Test
 	void releasesEveryBufferAlsoWhenTheSubscriberCancels() {
 		NettyDataBufferFactory netty = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT);
 		List<ByteBuf> emitted = new CopyOnWriteArrayList<>();
