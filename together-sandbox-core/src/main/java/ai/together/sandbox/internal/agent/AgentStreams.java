@@ -15,6 +15,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -70,9 +71,11 @@ public final class AgentStreams implements AutoCloseable {
 			ApiCall call = this.agent.call(operation, context, HttpMethod.GET, path)
 				.withHeader(HttpHeaders.ACCEPT, MediaType.TEXT_EVENT_STREAM_VALUE);
 			HttpTransport transport = this.agent.transport();
+			// One reader per stream: its deserializer is looked up once, not for every event.
+			ObjectReader reader = Json.mapper().readerFor(type);
 			return SseDecoder.decode(transport.stream(call, transport.streamIdleTimeout()),
 					(event, id, data, offset, length) -> AgentStreams.<T>parse(operation, context, data, offset, length,
-							type))
+							reader))
 				// A malformed event may quote anything, a credential too (as may its parser's exception).
 				.onErrorMap((error) -> transport.redactor().redact(error));
 		});
@@ -113,16 +116,16 @@ public final class AgentStreams implements AutoCloseable {
 	}
 
 	private static <T> T parse(String operation, @Nullable String context, byte[] data, int offset, int length,
-			JavaType type) {
+			ObjectReader reader) {
 		T value;
 		try {
 			// Parsed from the bytes as received, where the decoder holds them: no copy and no
 			// string of the event is ever made.
-			value = Json.mapper().readValue(data, offset, length, type);
+			value = reader.readValue(data, offset, length);
 		}
 		catch (JacksonException ex) {
 			// Invalid UTF-8 fails the byte parser; as text it is U+FFFD, as every SSE reader sees it.
-			value = parseText(operation, context, new String(data, offset, length, StandardCharsets.UTF_8), type);
+			value = parseText(operation, context, new String(data, offset, length, StandardCharsets.UTF_8), reader);
 		}
 		if (value == null) {
 			throw new TogetherSandboxException(operation + ErrorMapper.suffix(context)
@@ -131,9 +134,9 @@ public final class AgentStreams implements AutoCloseable {
 		return value;
 	}
 
-	private static <T> T parseText(String operation, @Nullable String context, String data, JavaType type) {
+	private static <T> T parseText(String operation, @Nullable String context, String data, ObjectReader reader) {
 		try {
-			return Json.mapper().readValue(data, type);
+			return reader.readValue(data);
 		}
 		catch (JacksonException ex) {
 			throw new TogetherSandboxException(operation + ErrorMapper.suffix(context)

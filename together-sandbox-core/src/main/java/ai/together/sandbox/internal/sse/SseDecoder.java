@@ -302,7 +302,8 @@ public final class SseDecoder {
 		int i = from;
 		for (; i <= end - Long.BYTES; i += Long.BYTES) {
 			long word = bytes.getLong(i);
-			if (hasByte(word, LINE_FEEDS) || hasByte(word, CARRIAGE_RETURNS)) {
+			// Both tests in one branch: the loop runs once per 8 bytes of every line.
+			if ((zeroBytes(word ^ LINE_FEEDS) | zeroBytes(word ^ CARRIAGE_RETURNS)) != 0) {
 				break;
 			}
 		}
@@ -315,11 +316,12 @@ public final class SseDecoder {
 		return end;
 	}
 
-	/** Whether a byte of {@code word} equals every byte of {@code pattern}, whatever the byte order. */
-	private static boolean hasByte(long word, long pattern) {
-		long matched = word ^ pattern;
-		// Non-zero exactly when a byte of matched is zero (the classic test for a zero byte).
-		return ((matched - 0x0101010101010101L) & ~matched & 0x8080808080808080L) != 0;
+	/**
+	 * Non-zero exactly when a byte of {@code word} is zero, whatever the byte order (the classic
+	 * test for a zero byte); {@code word ^ pattern} finds the bytes equal to {@code pattern}'s.
+	 */
+	private static long zeroBytes(long word) {
+		return (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
 	}
 
 	private void carry(ByteBuffer bytes, int offset, int length) {
