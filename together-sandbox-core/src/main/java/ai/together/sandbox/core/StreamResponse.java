@@ -5,8 +5,9 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -144,7 +145,13 @@ public final class StreamResponse<T> implements AutoCloseable, Iterable<T> {
 		private static final int REPLENISH = PREFETCH - PREFETCH / 4;
 
 		/** Elements, then at most one terminal marker: COMPLETE or a Failure. */
-		private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+		private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+
+		/**
+		 * The consumer while it waits for the queue, else {@code null}: the event loop takes no
+		 * lock to hand over an element, and wakes the consumer only when it waits.
+		 */
+		private volatile @Nullable Thread waiting;
 
 		private @Nullable Object next;
 
@@ -161,23 +168,57 @@ public final class StreamResponse<T> implements AutoCloseable, Iterable<T> {
 
 		@Override
 		protected void hookOnNext(T value) {
-			this.queue.add(value);
+			put(value);
 		}
 
 		@Override
 		protected void hookOnComplete() {
-			this.queue.add(COMPLETE);
+			put(COMPLETE);
 		}
 
 		@Override
 		protected void hookOnError(Throwable error) {
-			this.queue.add(new Failure(error));
+			put(new Failure(error));
 		}
 
 		@Override
 		protected void hookOnCancel() {
 			// Wake a consumer blocked in hasNext(); the end of a cancelled stream is its end.
-			this.queue.add(COMPLETE);
+			put(COMPLETE);
+		}
+
+		private void put(Object item) {
+			this.queue.offer(item);
+			Thread consumer = this.waiting;
+			if (consumer != null) {
+				LockSupport.unpark(consumer);
+			}
+		}
+
+		/** The next item, waiting for it; {@code null} when the consumer was interrupted. */
+		private @Nullable Object take() {
+			Object item = this.queue.poll();
+			if (item != null) {
+				return item;
+			}
+			// Waiting on an event loop would never end when the next element needs it.
+			Blocking.refuseNonBlockingThread();
+			Thread consumer = Thread.currentThread();
+			this.waiting = consumer;
+			try {
+				// Polled again after announcing the wait: an element put in between is not missed
+				// (its unpark lets the next park return at once).
+				while ((item = this.queue.poll()) == null) {
+					if (consumer.isInterrupted()) {
+						return null;
+					}
+					LockSupport.park(this);
+				}
+				return item;
+			}
+			finally {
+				this.waiting = null;
+			}
 		}
 
 		void close() {
@@ -199,20 +240,14 @@ public final class StreamResponse<T> implements AutoCloseable, Iterable<T> {
 			if (this.done) {
 				return false;
 			}
-			Object item;
-			try {
-				Object ready = this.queue.poll();
-				if (ready == null) {
-					// Waiting on an event loop would never end when the next element needs it.
-					Blocking.refuseNonBlockingThread();
-				}
-				item = (ready != null) ? ready : this.queue.take();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
+			Object item = take();
+			if (item == null) {
+				// The thread keeps its interrupt status, as after a caught InterruptedException
+				// that is re-asserted.
 				this.done = true;
 				dispose();
-				throw new TogetherSandboxException("Interrupted while waiting for the next stream element", ex);
+				throw new TogetherSandboxException("Interrupted while waiting for the next stream element",
+						new InterruptedException());
 			}
 			if (item == COMPLETE || this.closedByConsumer) {
 				this.done = true;
