@@ -2,6 +2,7 @@ package ai.together.sandbox.internal.json;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
 
@@ -14,6 +15,7 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.TypeFactory;
 
 /**
@@ -42,6 +44,9 @@ public final class Json {
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
 			.changeDefaultPropertyInclusion((inclusion) -> inclusion.withValueInclusion(JsonInclude.Include.NON_NULL))
+			// Jackson's Instant reading, with a fast path for the timestamps the servers send.
+			.addModule(new SimpleModule("together-sandbox-instants").addDeserializer(Instant.class,
+					UtcInstantDeserializer.INSTANCE))
 			.build();
 
 	}
