@@ -68,9 +68,8 @@ class StreamResponseTest {
 
 	@Test
 	void closingFromAnotherThreadWakesAWaitingConsumerAndCancelsTheSource() throws Exception {
-		Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
 		AtomicBoolean cancelled = new AtomicBoolean();
-		StreamResponse<String> response = StreamResponse.of(sink.asFlux().doOnCancel(() -> cancelled.set(true)));
+		StreamResponse<String> response = silent(cancelled);
 		AtomicReference<Thread> consumer = new AtomicReference<>();
 		Future<Boolean> hasNext = this.consumers.submit(() -> {
 			consumer.set(Thread.currentThread());
@@ -84,9 +83,8 @@ class StreamResponseTest {
 
 	@Test
 	void aWaitingConsumerInterruptedFailsKeepsItsInterruptStatusAndCancelsTheSource() throws Exception {
-		Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
 		AtomicBoolean cancelled = new AtomicBoolean();
-		StreamResponse<String> response = StreamResponse.of(sink.asFlux().doOnCancel(() -> cancelled.set(true)));
+		StreamResponse<String> response = silent(cancelled);
 		AtomicReference<Thread> consumer = new AtomicReference<>();
 		CompletableFuture<Throwable> failure = new CompletableFuture<>();
 		AtomicBoolean stillInterrupted = new AtomicBoolean();
@@ -123,6 +121,12 @@ class StreamResponseTest {
 		sink.tryEmitNext("late").orThrow();
 		assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("late");
 		response.close();
+	}
+
+	/** A response whose source sends nothing and records its cancellation. */
+	private static StreamResponse<String> silent(AtomicBoolean cancelled) {
+		Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
+		return StreamResponse.of(sink.asFlux().doOnCancel(() -> cancelled.set(true)));
 	}
 
 	/** Waits until the consumer thread is parked in the response, waiting for an element. */
