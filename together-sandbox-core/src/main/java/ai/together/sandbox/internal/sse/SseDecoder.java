@@ -142,15 +142,6 @@ public final class SseDecoder {
 			return new String(this.data, StandardCharsets.UTF_8);
 		}
 
-		/**
-		 * Returns the data as the UTF-8 bytes the server sent. The array belongs to this event and
-		 * is not copied: read it, never modify it.
-		 * @return the bytes
-		 */
-		public byte[] dataBytes() {
-			return this.data;
-		}
-
 		@Override
 		public boolean equals(Object other) {
 			return (other instanceof Event that) && Objects.equals(this.event, that.event)
