@@ -256,7 +256,7 @@ public final class SseDecoder {
 		return events;
 	}
 
-	private void feed(ByteBuffer bytes, Sink<?> events) {
+	private void feed(ByteBuffer bytes, Sink<?> sink) {
 		int end = bytes.limit();
 		int start = bytes.position();
 		for (int i = lineEnd(bytes, start, end); i < end; i = lineEnd(bytes, start, end)) {
@@ -269,11 +269,11 @@ public final class SseDecoder {
 			}
 			if (this.lineLength == 0) {
 				// The whole line is in this chunk: read it where it is.
-				processLine(bytes, start, i, events);
+				processLine(bytes, start, i, sink);
 			}
 			else {
 				carry(bytes, start, i - start);
-				processCarriedLine(events);
+				processCarriedLine(sink);
 			}
 			this.afterCarriageReturn = (b == '\r');
 			start = i + 1;
@@ -330,10 +330,10 @@ public final class SseDecoder {
 		this.lineLength = needed;
 	}
 
-	private void processCarriedLine(Sink<?> events) {
+	private void processCarriedLine(Sink<?> sink) {
 		int length = this.lineLength;
 		this.lineLength = 0;
-		processLine(ByteBuffer.wrap(this.line, 0, length), 0, length, events);
+		processLine(ByteBuffer.wrap(this.line, 0, length), 0, length, sink);
 		if (this.line.length > SHRINK_ABOVE) {
 			// Do not keep a huge buffer alive after one large event.
 			this.line = new byte[256];
@@ -341,7 +341,7 @@ public final class SseDecoder {
 	}
 
 	/** Interprets the line {@code [from, to)} of {@code bytes} (without its line end). */
-	private void processLine(ByteBuffer bytes, int from, int to, Sink<?> events) {
+	private void processLine(ByteBuffer bytes, int from, int to, Sink<?> sink) {
 		int start = from;
 		if (this.firstLine) {
 			this.firstLine = false;
@@ -352,7 +352,7 @@ public final class SseDecoder {
 			}
 		}
 		if (start == to) {
-			dispatch(events);
+			dispatch(sink);
 			return;
 		}
 		if (bytes.get(start) == ':') {
@@ -410,10 +410,10 @@ public final class SseDecoder {
 		this.hasData = true;
 	}
 
-	private void dispatch(Sink<?> events) {
+	private void dispatch(Sink<?> sink) {
 		// Without the last line's \n; an event whose data is empty is skipped.
 		if (this.hasData && this.dataLength > 1) {
-			events.read(this.eventType, this.lastId, this.data, this.dataLength - 1);
+			sink.read(this.eventType, this.lastId, this.data, this.dataLength - 1);
 		}
 		this.dataLength = 0;
 		if (this.data.length > SHRINK_ABOVE) {
