@@ -35,6 +35,9 @@ class EmbeddedEmulatorConfiguration {
 	/** The property that chooses when the emulator starts. */
 	static final String MODE_PROPERTY = TogetherSandboxProperties.CONFIG_PREFIX + ".emulator.mode";
 
+	/** The deprecated switch that {@code never} replaces: {@code false} turns {@code when-no-key} into it. */
+	static final String ENABLED_PROPERTY = TogetherSandboxProperties.CONFIG_PREFIX + ".emulator.enabled";
+
 	/** The class that tells whether the emulator is on the classpath. */
 	static final String EMULATOR_CLASS = "ai.together.sandbox.emulator.SandboxEmulator";
 
@@ -87,11 +90,13 @@ class EmbeddedEmulatorConfiguration {
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			// Scalar properties, and only those the answer needs: binding the whole emulator group
+			// here cost several milliseconds of every startup (it is bound with the rest later).
 			Binder binder = Binder.get(context.getEnvironment());
-			TogetherSandboxProperties.Emulator settings = binder
-				.bind(TogetherSandboxProperties.CONFIG_PREFIX + ".emulator", TogetherSandboxProperties.Emulator.class)
-				.orElseGet(TogetherSandboxProperties.Emulator::new);
-			switch (settings.effectiveMode()) {
+			TogetherSandboxProperties.Emulator.Mode mode = binder
+				.bind(MODE_PROPERTY, TogetherSandboxProperties.Emulator.Mode.class)
+				.orElse(TogetherSandboxProperties.Emulator.Mode.WHEN_NO_KEY);
+			switch (mode) {
 				case ALWAYS:
 					return ConditionOutcome.match(MODE_PROPERTY + " is always");
 				case NEVER:
@@ -103,6 +108,11 @@ class EmbeddedEmulatorConfiguration {
 			String key = binder.bind(property, String.class).orElse(null);
 			if (PropertiesTogetherSandboxConnectionDetails.apiKeyOrNull(key) != null) {
 				return ConditionOutcome.noMatch(property + " is set");
+			}
+			// Emulator.effectiveMode(): false turns when-no-key into never. Read last, as it only
+			// matters without a key.
+			if (!binder.bind(ENABLED_PROPERTY, Boolean.class).orElse(true)) {
+				return ConditionOutcome.noMatch(ENABLED_PROPERTY + " is false (deprecated: " + MODE_PROPERTY + "=never)");
 			}
 			if (PropertiesTogetherSandboxConnectionDetails
 				.apiKeyOrNull(context.getEnvironment().getProperty(ClientBuilder.API_KEY_ENV)) != null) {
