@@ -139,7 +139,7 @@ public final class BenchmarkSuite {
 		if (scenarios.contains("concurrency")) {
 			Report.Section section = section(report, "2. Concurrency: 20,000 files.stat over 200 sandboxes, 256 in flight");
 			ConcurrencyScenario.Settings settings = new ConcurrencyScenario.Settings(200, 20_000, 256,
-					full ? 80_000 : 40_000, full ? 6 : 4, AgentStub.AgentAddressing.PORTS);
+					full ? 240_000 : 120_000, full ? 6 : 4, AgentStub.AgentAddressing.PORTS);
 			ConcurrencyScenario.Result result = ConcurrencyScenario.run(settings, section);
 			report.target("2 concurrency: errors", "0", result.sdkErrors() + " (WebClient " + result.rawErrors() + ")",
 					result.sdkErrors() == 0);
@@ -184,7 +184,7 @@ public final class BenchmarkSuite {
 		if (scenarios.contains("streaming")) {
 			Report.Section section = section(report, "3. Streaming: 256 MiB of exec output through streamOutput");
 			StreamingScenario.Result result = StreamingScenario.run(
-					new StreamingScenario.Settings(256 * Stats.MIB, 16 * Stats.MIB, full ? 4 : 2), section);
+					new StreamingScenario.Settings(256 * Stats.MIB, 128 * Stats.MIB, full ? 4 : 2), section);
 			double sdk = result.throughput().get(StreamingScenario.SDK_REACTIVE);
 			double sse = result.throughput().get("WebClient ServerSentEvent<ExecOutput>");
 			double json = Math.max(result.throughput().get("WebClient bytes + line split + Jackson"),

@@ -81,6 +81,8 @@ public final class StreamingScenario {
 	public static final List<String> HONEST_BASELINES = List.of("WebClient bytes + line split + Jackson",
 			"WebClient bytes + line split 8 bytes at a time + Jackson");
 
+	private static final int WARMUP_PASSES = 2;
+
 	private StreamingScenario() {
 	}
 
@@ -115,9 +117,14 @@ public final class StreamingScenario {
 		Map<String, Long> retained = new LinkedHashMap<>();
 		Map<String, Long> direct = new LinkedHashMap<>();
 		Map<String, Integer> collections = new LinkedHashMap<>();
-		for (Map.Entry<String, Reader> reader : readers.entrySet()) {
-			check(reader.getKey(), reader.getValue().read(settings.warmupBytes()), settings.warmupBytes());
-			rates.put(reader.getKey(), new ArrayList<>());
+		// The warm-up in two passes over the readers, so that the code they share (Netty, the
+		// stub) is compiled for all of them before the first round, not for the last one warmed.
+		for (int pass = 0; pass < WARMUP_PASSES; pass++) {
+			for (Map.Entry<String, Reader> reader : readers.entrySet()) {
+				long bytes = settings.warmupBytes() / WARMUP_PASSES;
+				check(reader.getKey(), reader.getValue().read(bytes), bytes);
+				rates.putIfAbsent(reader.getKey(), new ArrayList<>());
+			}
 		}
 		List<Map.Entry<String, Reader>> order = new ArrayList<>(readers.entrySet());
 		long streamBytes = settings.outputBytes() / STREAMS_PER_ROUND;
@@ -159,7 +166,7 @@ public final class StreamingScenario {
 		section.row("setup", Stats.mib(settings.outputBytes()) + " of output per reader and round, in "
 				+ STREAMS_PER_ROUND + " streams of " + Stats.mib(streamBytes) + " (" + (streamBytes / AgentStub.OUTPUT_EVENT_CHARS)
 				+ " events of " + AgentStub.OUTPUT_EVENT_CHARS + " characters each), every reader warmed up with "
-				+ Stats.mib(settings.warmupBytes()) + ", then " + settings.rounds()
+				+ Stats.mib(settings.warmupBytes()) + " in " + WARMUP_PASSES + " passes over the readers, then " + settings.rounds()
 				+ " round(s), the readers taking turns stream by stream, the order reversed every turn");
 		Map<String, Double> medians = new LinkedHashMap<>();
 		for (Map.Entry<String, List<Double>> rate : rates.entrySet()) {
