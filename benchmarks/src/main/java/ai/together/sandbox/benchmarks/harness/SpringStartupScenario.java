@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import ai.together.sandbox.benchmarks.spring.StartupApplication;
 
@@ -129,17 +130,13 @@ public final class SpringStartupScenario {
 			pair(JUDGED_JVM, baseUrl, webClient, 0);
 		}
 		List<Pair> pairs = new ArrayList<>();
-		List<Double> wallRounds = new ArrayList<>();
-		List<Double> cpuRounds = new ArrayList<>();
 		for (int round = 0; round < settings.rounds(); round++) {
-			List<Pair> block = new ArrayList<>();
 			for (int i = 0; i < settings.pairsPerRound(); i++) {
-				block.add(pair(JUDGED_JVM, baseUrl, webClient, i));
+				pairs.add(pair(JUDGED_JVM, baseUrl, webClient, i));
 			}
-			wallRounds.add(Stats.median(block.stream().map(Pair::wallDelta).toList()));
-			cpuRounds.add(Stats.median(block.stream().map(Pair::cpuDelta).toList()));
-			pairs.addAll(block);
 		}
+		List<Double> wallRounds = roundMedians(pairs, settings.pairsPerRound(), Pair::wallDelta);
+		List<Double> cpuRounds = roundMedians(pairs, settings.pairsPerRound(), Pair::cpuDelta);
 		List<Double> runWith = pairs.stream().map((pair) -> pair.with().runMillis()).toList();
 		List<Double> runWithout = pairs.stream().map((pair) -> pair.without().runMillis()).toList();
 		Startup startup = new Startup(Stats.median(runWith), Stats.median(runWithout),
@@ -184,8 +181,8 @@ public final class SpringStartupScenario {
 		return startup;
 	}
 
-	private static List<Double> roundMedians(List<Pair> pairs, int pairsPerRound,
-			java.util.function.Function<Pair, Double> figure) {
+	/** The median of each round's pairs: the pairs in the order they ran, a round after another. */
+	private static List<Double> roundMedians(List<Pair> pairs, int pairsPerRound, Function<Pair, Double> figure) {
 		List<Double> medians = new ArrayList<>();
 		for (int from = 0; from < pairs.size(); from += pairsPerRound) {
 			medians.add(Stats.median(pairs.subList(from, from + pairsPerRound).stream().map(figure).toList()));
