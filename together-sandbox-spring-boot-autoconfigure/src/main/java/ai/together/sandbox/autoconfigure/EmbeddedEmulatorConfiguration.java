@@ -90,13 +90,14 @@ class EmbeddedEmulatorConfiguration {
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			// Scalar properties, and only those the answer needs: binding the whole emulator group
-			// here cost several milliseconds of every startup (it is bound with the rest later).
+			// The scalar properties the answer needs: binding the whole emulator group here cost
+			// several milliseconds of every startup (it is bound with the rest later).
 			Binder binder = Binder.get(context.getEnvironment());
 			TogetherSandboxProperties.Emulator.Mode mode = binder
 				.bind(MODE_PROPERTY, TogetherSandboxProperties.Emulator.Mode.class)
 				.orElse(TogetherSandboxProperties.Emulator.Mode.WHEN_NO_KEY);
-			switch (mode) {
+			boolean enabled = binder.bind(ENABLED_PROPERTY, Boolean.class).orElse(true);
+			switch (TogetherSandboxProperties.Emulator.effectiveMode(mode, enabled)) {
 				case ALWAYS:
 					return ConditionOutcome.match(MODE_PROPERTY + " is always");
 				case NEVER:
@@ -108,11 +109,6 @@ class EmbeddedEmulatorConfiguration {
 			String key = binder.bind(property, String.class).orElse(null);
 			if (PropertiesTogetherSandboxConnectionDetails.apiKeyOrNull(key) != null) {
 				return ConditionOutcome.noMatch(property + " is set");
-			}
-			// Emulator.effectiveMode(): false turns when-no-key into never. Read last, as it only
-			// matters without a key.
-			if (!binder.bind(ENABLED_PROPERTY, Boolean.class).orElse(true)) {
-				return ConditionOutcome.noMatch(ENABLED_PROPERTY + " is false (deprecated: " + MODE_PROPERTY + "=never)");
 			}
 			if (PropertiesTogetherSandboxConnectionDetails
 				.apiKeyOrNull(context.getEnvironment().getProperty(ClientBuilder.API_KEY_ENV)) != null) {

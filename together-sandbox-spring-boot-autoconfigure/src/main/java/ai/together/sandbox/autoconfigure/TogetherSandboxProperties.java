@@ -647,7 +647,18 @@ public class TogetherSandboxProperties implements Validator {
 		 * @return the mode
 		 */
 		Mode effectiveMode() {
-			return (!this.enabled && this.mode == Mode.WHEN_NO_KEY) ? Mode.NEVER : this.mode;
+			return effectiveMode(this.mode, this.enabled);
+		}
+
+		/**
+		 * Returns the mode in effect for a mode and the deprecated {@code enabled} switch:
+		 * {@code enabled=false} turns {@code when-no-key} into {@code never}.
+		 * @param mode the mode
+		 * @param enabled the deprecated switch
+		 * @return the mode
+		 */
+		static Mode effectiveMode(Mode mode, boolean enabled) {
+			return (!enabled && mode == Mode.WHEN_NO_KEY) ? Mode.NEVER : mode;
 		}
 
 		public int getPort() {
