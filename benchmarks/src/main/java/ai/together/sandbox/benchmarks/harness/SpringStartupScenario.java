@@ -27,9 +27,9 @@ import ai.together.sandbox.benchmarks.spring.StartupApplication;
  * cores with the main thread, are what makes a start's time move most (twice as much with the
  * JVM's defaults). Their first metadata collection is moved from 21 MB of metaspace to 64 MB:
  * the minimal application uses just under 21 MB without the starter and just over it with,
- * under these options, so that one start of each pair would pay a full collection (40 to 55 ms)
- * that the same application pays in both modes as soon as it loads a hundred classes more of
- * its own, and pays in both modes with the JVM's defaults. The same pairs with the JVM's
+ * under these options, so that one start of each pair would pay a full collection (38 to 55 ms)
+ * that the same application pays in both modes as soon as its own classes take about 0.25 MB more
+ * (the starter's 110 classes take 0.5 MB), and pays in both modes with the JVM's defaults. The same pairs with the JVM's
  * defaults are measured too and reported beside them.
  *
  * @author together-sandbox-java
@@ -137,26 +137,23 @@ public final class SpringStartupScenario {
 		}
 		List<Double> wallRounds = roundMedians(pairs, settings.pairsPerRound(), Pair::wallDelta);
 		List<Double> cpuRounds = roundMedians(pairs, settings.pairsPerRound(), Pair::cpuDelta);
-		List<Double> runWith = pairs.stream().map((pair) -> pair.with().runMillis()).toList();
-		List<Double> runWithout = pairs.stream().map((pair) -> pair.without().runMillis()).toList();
-		Startup startup = new Startup(Stats.median(runWith), Stats.median(runWithout),
-				Stats.median(pairs.stream().map((pair) -> pair.with().clientBeanMillis()).toList()),
-				Stats.median(pairs.stream().map((pair) -> pair.with().classes()).toList())
-						- Stats.median(pairs.stream().map((pair) -> pair.without().classes()).toList()),
-				Figure.of(wallRounds), Figure.of(cpuRounds));
+		double classesWith = median(pairs, (pair) -> pair.with().classes());
+		double classesWithout = median(pairs, (pair) -> pair.without().classes());
+		Startup startup = new Startup(median(pairs, (pair) -> pair.with().runMillis()),
+				median(pairs, (pair) -> pair.without().runMillis()), median(pairs, (pair) -> pair.with().clientBeanMillis()),
+				classesWith - classesWithout, Figure.of(wallRounds), Figure.of(cpuRounds));
 		section.row(label + ": whole-process wall time with / without the starter",
-				String.format("median %.0f ms / %.0f ms", Stats.median(pairs.stream().map((p) -> p.with().wallMillis()).toList()),
-						Stats.median(pairs.stream().map((p) -> p.without().wallMillis()).toList())));
+				String.format("median %.0f ms / %.0f ms", median(pairs, (pair) -> pair.with().wallMillis()),
+						median(pairs, (pair) -> pair.without().wallMillis())));
 		section.row(label + ": whole-process wall time, with minus without, median of each round's pairs",
 				startup.wallDelta().format("%+.0f ms"));
 		section.row(label + ": whole-process CPU time with / without the starter",
-				String.format("median %.0f ms / %.0f ms", Stats.median(pairs.stream().map((p) -> p.with().cpuMillis()).toList()),
-						Stats.median(pairs.stream().map((p) -> p.without().cpuMillis()).toList())));
+				String.format("median %.0f ms / %.0f ms", median(pairs, (pair) -> pair.with().cpuMillis()),
+						median(pairs, (pair) -> pair.without().cpuMillis())));
 		section.row(label + ": whole-process CPU time, with minus without, median of each round's pairs",
 				startup.cpuDelta().format("%+.0f ms"));
 		section.row(label + ": single pairs, wall / CPU time with minus without (reported only: one pair's noise is "
-				+ "larger than the goal)", Figure.of(pairs.stream().map(Pair::wallDelta).toList()).format("%+.0f ms") + " / "
-						+ Figure.of(pairs.stream().map(Pair::cpuDelta).toList()).format("%+.0f ms"));
+				+ "larger than the goal)", wallAndCpu(pairs));
 		section.row(label + ": main thread's CPU time, with minus without, median of each round's pairs (reported only: "
 				+ "the JIT compiler and GC threads left out)",
 				Figure.of(roundMedians(pairs, settings.pairsPerRound(), Pair::mainCpuDelta)).format("%+.0f ms"));
@@ -166,8 +163,7 @@ public final class SpringStartupScenario {
 		section.row(label + ": creating the client beans (BufferingApplicationStartup)",
 				String.format("median %.0f ms", startup.clientBeanMillis()));
 		section.row(label + ": classes loaded at context ready, with / without",
-				String.format("%.0f / %.0f (%+.0f)", Stats.median(pairs.stream().map((p) -> p.with().classes()).toList()),
-						Stats.median(pairs.stream().map((p) -> p.without().classes()).toList()), startup.extraClasses()));
+				String.format("%.0f / %.0f (%+.0f)", classesWith, classesWithout, startup.extraClasses()));
 		if (settings.defaultJvmPairs() > 0) {
 			List<Pair> defaults = new ArrayList<>();
 			for (int i = 0; i < settings.defaultJvmPairs(); i++) {
@@ -175,8 +171,7 @@ public final class SpringStartupScenario {
 			}
 			section.row(label + ": with the JVM's default options (" + String.join(" ", DEFAULT_JVM)
 					+ "), wall / CPU time with minus without, over " + defaults.size() + " pairs (reported only)",
-					Figure.of(defaults.stream().map(Pair::wallDelta).toList()).format("%+.0f ms") + " / "
-							+ Figure.of(defaults.stream().map(Pair::cpuDelta).toList()).format("%+.0f ms"));
+					wallAndCpu(defaults));
 		}
 		return startup;
 	}
@@ -185,9 +180,19 @@ public final class SpringStartupScenario {
 	private static List<Double> roundMedians(List<Pair> pairs, int pairsPerRound, Function<Pair, Double> figure) {
 		List<Double> medians = new ArrayList<>();
 		for (int from = 0; from < pairs.size(); from += pairsPerRound) {
-			medians.add(Stats.median(pairs.subList(from, from + pairsPerRound).stream().map(figure).toList()));
+			medians.add(median(pairs.subList(from, from + pairsPerRound), figure));
 		}
 		return medians;
+	}
+
+	private static double median(List<Pair> pairs, Function<Pair, Double> figure) {
+		return Stats.median(pairs.stream().map(figure).toList());
+	}
+
+	/** The spread of single pairs' wall and CPU time differences. */
+	private static String wallAndCpu(List<Pair> pairs) {
+		return Figure.of(pairs.stream().map(Pair::wallDelta).toList()).format("%+.0f ms") + " / "
+				+ Figure.of(pairs.stream().map(Pair::cpuDelta).toList()).format("%+.0f ms");
 	}
 
 	/**

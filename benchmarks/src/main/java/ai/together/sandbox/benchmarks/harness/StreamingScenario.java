@@ -119,12 +119,14 @@ public final class StreamingScenario {
 		Map<String, Integer> collections = new LinkedHashMap<>();
 		// The warm-up in two passes over the readers, so that the code they share (Netty, the
 		// stub) is compiled for all of them before the first round, not for the last one warmed.
+		long warmupPassBytes = settings.warmupBytes() / WARMUP_PASSES;
 		for (int pass = 0; pass < WARMUP_PASSES; pass++) {
 			for (Map.Entry<String, Reader> reader : readers.entrySet()) {
-				long bytes = settings.warmupBytes() / WARMUP_PASSES;
-				check(reader.getKey(), reader.getValue().read(bytes), bytes);
-				rates.putIfAbsent(reader.getKey(), new ArrayList<>());
+				check(reader.getKey(), reader.getValue().read(warmupPassBytes), warmupPassBytes);
 			}
+		}
+		for (String reader : readers.keySet()) {
+			rates.put(reader, new ArrayList<>());
 		}
 		List<Map.Entry<String, Reader>> order = new ArrayList<>(readers.entrySet());
 		long streamBytes = settings.outputBytes() / STREAMS_PER_ROUND;
