@@ -259,8 +259,9 @@ final class ProcessLauncher {
 	}
 
 	/**
-	 * Waits for the output pumps of a process that has exited: until they end, or until none
-	 * has read anything for {@link #PUMP_DRAIN}, or at most {@link #MAX_PUMP_DRAIN} in all.
+	 * Waits for the output pumps of a process that has exited: until they end, or, while a process
+	 * of its session is still alive (a background child that may hold its pipes), until none has
+	 * read anything for {@link #PUMP_DRAIN}; at most {@link #MAX_PUMP_DRAIN} in all.
 	 */
 	static void awaitPumps(Launched launched) {
 		// Normally the pipes reach end of stream with the process; a background child holding
@@ -270,14 +271,23 @@ final class ProcessLauncher {
 		// it exited, and output read after the exit message would be dropped.
 		long exited = System.nanoTime();
 		long hardDeadline = exited + MAX_PUMP_DRAIN.toNanos();
+		boolean idleEndsTheWait = true;
 		for (Thread pump : launched.pumps()) {
 			while (pump.isAlive()) {
 				// nanoTime values compare by their difference only (they may be negative).
 				long last = launched.lastRead().get();
 				long idleDeadline = ((last - exited > 0) ? last : exited) + PUMP_DRAIN.toNanos();
-				long left = Math.min(idleDeadline, hardDeadline) - System.nanoTime();
+				long deadline = idleEndsTheWait ? Math.min(idleDeadline, hardDeadline) : hardDeadline;
+				long left = deadline - System.nanoTime();
 				if (left <= 0) {
-					return;
+					if (!idleEndsTheWait || deadline == hardDeadline || sessionMayHoldPipes(launched)) {
+						return;
+					}
+					// Nothing is left that could hold the pipes, so they reach end of stream: a pump
+					// that read nothing for a drain period was not given the CPU (a saturated
+					// machine), and what it has still to read would be lost after the exit message.
+					idleEndsTheWait = false;
+					continue;
 				}
 				try {
 					pump.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
@@ -288,6 +298,28 @@ final class ProcessLauncher {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Whether this machine lets the emulator tell the processes of an exec's session: it starts
+	 * each exec in a session of its own ({@code setsid}) and can read {@code /proc}.
+	 * @return {@code true} when it can
+	 */
+	static boolean tellsSessions() {
+		return SETSID != null && Files.isDirectory(Path.of("/proc"));
+	}
+
+	/**
+	 * Whether a process other than the exited one may still hold its pipes: a live process of its
+	 * session (every exec leads a session of its own), or, without {@code setsid} or without
+	 * {@code /proc} to tell, always.
+	 */
+	private static boolean sessionMayHoldPipes(Launched launched) {
+		if (!tellsSessions()) {
+			return true;
+		}
+		return sessionMembers(launched.process().pid(), launched.startedAt()).stream()
+			.anyMatch(member -> !exited(member));
 	}
 
 	/**
