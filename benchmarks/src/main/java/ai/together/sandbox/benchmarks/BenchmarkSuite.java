@@ -182,9 +182,11 @@ public final class BenchmarkSuite {
 			}
 		}
 		if (scenarios.contains("streaming")) {
-			Report.Section section = section(report, "3. Streaming: 256 MiB of exec output through streamOutput");
+			long roundBytes = (full ? 1024 : 256) * Stats.MIB;
+			Report.Section section = section(report,
+					"3. Streaming: " + Stats.mib(roundBytes) + " of exec output per round through streamOutput");
 			StreamingScenario.Result result = StreamingScenario.run(
-					new StreamingScenario.Settings(256 * Stats.MIB, 128 * Stats.MIB, full ? 4 : 2), section);
+					new StreamingScenario.Settings(roundBytes, 128 * Stats.MIB, full ? 4 : 2), section);
 			double sdk = result.throughput().get(StreamingScenario.SDK_REACTIVE);
 			double sse = result.throughput().get("WebClient ServerSentEvent<ExecOutput>");
 			double json = Math.max(result.throughput().get("WebClient bytes + line split + Jackson"),

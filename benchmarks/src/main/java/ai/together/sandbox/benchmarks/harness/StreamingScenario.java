@@ -49,7 +49,8 @@ public final class StreamingScenario {
 	/**
 	 * What to run.
 	 *
-	 * @param outputBytes output bytes per reader and measured round (read in several streams)
+	 * @param outputBytes output bytes per reader and measured round, read in streams of 64 MiB:
+	 * the longer a round, the less one stall of the machine moves its figure
 	 * @param warmupBytes output bytes of the warm-up stream of each reader
 	 * @param rounds measured rounds per reader
 	 */
@@ -69,8 +70,11 @@ public final class StreamingScenario {
 	/** The reactive SDK reader. */
 	public static final String SDK_REACTIVE = "SDK reactive streamOutput";
 
-	/** Streams per reader and round: the readers take turns stream by stream. */
-	private static final int STREAMS_PER_ROUND = 4;
+	/**
+	 * Output bytes of one stream: each round is several streams per reader, the readers taking
+	 * turns stream by stream. A stream takes about 0.2 s at 300 MiB/s.
+	 */
+	private static final long STREAM_BYTES = 64 * Stats.MIB;
 
 	/**
 	 * The raw readers that do all of the SDK's work (split the lines, parse each event's JSON into
@@ -129,15 +133,16 @@ public final class StreamingScenario {
 			rates.put(reader, new ArrayList<>());
 		}
 		List<Map.Entry<String, Reader>> order = new ArrayList<>(readers.entrySet());
-		long streamBytes = settings.outputBytes() / STREAMS_PER_ROUND;
+		long streamBytes = Math.min(STREAM_BYTES, settings.outputBytes());
+		int streamsPerRound = (int) (settings.outputBytes() / streamBytes);
 		for (int round = 0; round < settings.rounds(); round++) {
 			Map<String, long[]> roundTotals = new LinkedHashMap<>();
-			for (int stream = 0; stream < STREAMS_PER_ROUND; stream++) {
+			for (int stream = 0; stream < streamsPerRound; stream++) {
 				// Each round is several streams per reader, the readers taking turns and the order
 				// reversed every turn (A B … B A): a reader's streams are spread over the whole
 				// round, so that a burst of machine load falls on every reader alike.
 				List<Map.Entry<String, Reader>> turn = new ArrayList<>(order);
-				if ((round * STREAMS_PER_ROUND + stream) % 2 == 1) {
+				if ((round * streamsPerRound + stream) % 2 == 1) {
 					java.util.Collections.reverse(turn);
 				}
 				for (Map.Entry<String, Reader> reader : turn) {
@@ -166,7 +171,7 @@ public final class StreamingScenario {
 				.add(totals[0] / (double) Stats.MIB / (totals[1] / 1e9)));
 		}
 		section.row("setup", Stats.mib(settings.outputBytes()) + " of output per reader and round, in "
-				+ STREAMS_PER_ROUND + " streams of " + Stats.mib(streamBytes) + " (" + (streamBytes / AgentStub.OUTPUT_EVENT_CHARS)
+				+ streamsPerRound + " streams of " + Stats.mib(streamBytes) + " (" + (streamBytes / AgentStub.OUTPUT_EVENT_CHARS)
 				+ " events of " + AgentStub.OUTPUT_EVENT_CHARS + " characters each), every reader warmed up with "
 				+ Stats.mib(settings.warmupBytes()) + " in " + WARMUP_PASSES + " passes over the readers, then " + settings.rounds()
 				+ " round(s), the readers taking turns stream by stream, the order reversed every turn");
