@@ -31,19 +31,37 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 
 	private final ClientContext context;
 
-	private final ReactiveSandboxes sandboxes;
+	/*
+	 * Each namespace is made on first use: building a client (an application's startup) then
+	 * links and initializes none of their classes, and a client of one generation none of the
+	 * other's.
+	 */
+	private final Lazy<ReactiveSandboxes> sandboxes;
 
-	private final ReactiveSnapshots snapshots;
+	private final Lazy<ReactiveSnapshots> snapshots;
 
-	/** Made on first use: a client of the seed's generation only loads none of the current one. */
 	private final Lazy<ReactiveCurrentApi> current;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	ReactiveTogetherSandbox(ClientContext context) {
 		this.context = Objects.requireNonNull(context, "context");
-		this.sandboxes = new ReactiveSandboxes(context);
-		this.snapshots = new ReactiveSnapshots(context);
+		this.sandboxes = new Lazy<>() {
+
+			@Override
+			protected ReactiveSandboxes make() {
+				return new ReactiveSandboxes(context);
+			}
+
+		};
+		this.snapshots = new Lazy<>() {
+
+			@Override
+			protected ReactiveSnapshots make() {
+				return new ReactiveSnapshots(context);
+			}
+
+		};
 		this.current = new Lazy<>() {
 
 			@Override
@@ -77,7 +95,7 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 	 * @return the sandboxes namespace
 	 */
 	public ReactiveSandboxes sandboxes() {
-		return this.sandboxes;
+		return this.sandboxes.get();
 	}
 
 	/**
@@ -85,7 +103,7 @@ public final class ReactiveTogetherSandbox implements AutoCloseable {
 	 * @return the snapshots namespace
 	 */
 	public ReactiveSnapshots snapshots() {
-		return this.snapshots;
+		return this.snapshots.get();
 	}
 
 	/**

@@ -31,17 +31,31 @@ public final class TogetherSandbox implements AutoCloseable {
 
 	private final ReactiveTogetherSandbox reactive;
 
-	private final Sandboxes sandboxes;
+	/* Each namespace is made on first use, as the reactive client's. */
+	private final Lazy<Sandboxes> sandboxes;
 
-	private final Snapshots snapshots;
+	private final Lazy<Snapshots> snapshots;
 
-	/** Made on first use, as the reactive client's. */
 	private final Lazy<CurrentApi> current;
 
 	TogetherSandbox(ReactiveTogetherSandbox reactive) {
 		this.reactive = Objects.requireNonNull(reactive, "reactive");
-		this.sandboxes = new Sandboxes(reactive.sandboxes());
-		this.snapshots = new Snapshots(reactive.snapshots());
+		this.sandboxes = new Lazy<>() {
+
+			@Override
+			protected Sandboxes make() {
+				return new Sandboxes(reactive.sandboxes());
+			}
+
+		};
+		this.snapshots = new Lazy<>() {
+
+			@Override
+			protected Snapshots make() {
+				return new Snapshots(reactive.snapshots());
+			}
+
+		};
 		this.current = new Lazy<>() {
 
 			@Override
@@ -75,7 +89,7 @@ public final class TogetherSandbox implements AutoCloseable {
 	 * @return the sandboxes namespace
 	 */
 	public Sandboxes sandboxes() {
-		return this.sandboxes;
+		return this.sandboxes.get();
 	}
 
 	/**
@@ -83,7 +97,7 @@ public final class TogetherSandbox implements AutoCloseable {
 	 * @return the snapshots namespace
 	 */
 	public Snapshots snapshots() {
-		return this.snapshots;
+		return this.snapshots.get();
 	}
 
 	/**
