@@ -280,7 +280,7 @@ final class ProcessLauncher {
 				long deadline = idleEndsTheWait ? Math.min(idleDeadline, hardDeadline) : hardDeadline;
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
-					if (!idleEndsTheWait || deadline == hardDeadline || sessionMayHoldPipes(launched)) {
+					if (deadline == hardDeadline || sessionMayHoldPipes(launched)) {
 						return;
 					}
 					// Nothing is left that could hold the pipes, so they reach end of stream: a pump
