@@ -93,7 +93,9 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 	private final List<RetryListener> retryListeners = new ArrayList<>();
 
-	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+	// Null for none: ObservationRegistry.NOOP is taken when the transport is made, so that building
+	// a client initialises no Micrometer class.
+	private @Nullable ObservationRegistry observationRegistry;
 
 	private @Nullable TogetherSandboxClientObservationConvention observationConvention;
 
@@ -324,33 +326,52 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 	ClientContext buildContext() {
 		String key = resolveApiKey();
 		String origin = resolveBaseUrl();
-		RetryEngine engine = (this.retrySleeper != null && this.retryRandom != null)
-				? new RetryEngine(this.retry, this.retrySleeper, this.retryRandom, this.retryListeners)
-				: new RetryEngine(this.retry).withListeners(this.retryListeners);
-		HttpTransport transport;
-		if (this.webClientBuilder != null) {
-			// Cloned now (later changes to the application's builder do not apply), built on first use.
-			WebClient.Builder builder = this.webClientBuilder.clone();
-			transport = new HttpTransport(builder::build, false, engine, this.responseTimeout, null,
-					this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
-		}
-		else if (this.lazyWebClientBuilder != null) {
-			Supplier<WebClient.@Nullable Builder> supplier = this.lazyWebClientBuilder;
-			OwnPool pool = new OwnPool(this.maxConnections, maxConnectionsTotal(), this.connectTimeout);
-			Supplier<WebClient> webClient = () -> {
-				WebClient.Builder builder = supplier.get();
-				return (builder != null) ? builder.clone().build() : pool.webClient();
-			};
-			transport = new HttpTransport(webClient, false, engine, this.responseTimeout, pool,
-					this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
-		}
-		else {
-			// The pool, the Netty client and the WebClient are made on the first call: building a
-			// client (an application's startup) loads and starts none of them.
-			OwnPool pool = new OwnPool(this.maxConnections, maxConnectionsTotal(), this.connectTimeout);
-			transport = new HttpTransport(pool::httpClient, pool::webClient, engine, this.responseTimeout, pool,
-					this.observationRegistry, this.observationConvention, this.streamIdleTimeout);
-		}
+		// The settings as they are now: the builder may change or build again afterwards.
+		RetryConfig retry = this.retry;
+		RetryEngine.@Nullable Sleeper sleeper = this.retrySleeper;
+		@Nullable DoubleSupplier random = this.retryRandom;
+		List<RetryListener> listeners = List.copyOf(this.retryListeners);
+		// Cloned now (later changes to the application's builder do not apply), built on first use.
+		WebClient.@Nullable Builder webClientBuilder = (this.webClientBuilder != null) ? this.webClientBuilder.clone()
+				: null;
+		@Nullable Supplier<WebClient.@Nullable Builder> lazyWebClientBuilder = this.lazyWebClientBuilder;
+		int maxConnections = this.maxConnections;
+		int maxConnectionsTotal = maxConnectionsTotal();
+		Duration connectTimeout = this.connectTimeout;
+		Duration responseTimeout = this.responseTimeout;
+		@Nullable ObservationRegistry registry = this.observationRegistry;
+		@Nullable TogetherSandboxClientObservationConvention convention = this.observationConvention;
+		Duration streamIdleTimeout = this.streamIdleTimeout;
+		// The transport, its retry engine and its pool are made on the client's first call: an
+		// anonymous class rather than a lambda, so that building a client (an application's
+		// startup) loads none of their classes.
+		Supplier<HttpTransport> transport = new Supplier<>() {
+
+			@Override
+			public HttpTransport get() {
+				RetryEngine engine = (sleeper != null && random != null)
+						? new RetryEngine(retry, sleeper, random, listeners)
+						: new RetryEngine(retry).withListeners(listeners);
+				ObservationRegistry observations = (registry != null) ? registry : ObservationRegistry.NOOP;
+				if (webClientBuilder != null) {
+					return new HttpTransport(webClientBuilder::build, false, engine, responseTimeout, null,
+							observations, convention, streamIdleTimeout);
+				}
+				OwnPool pool = new OwnPool(maxConnections, maxConnectionsTotal, connectTimeout);
+				if (lazyWebClientBuilder != null) {
+					Supplier<WebClient> webClient = () -> {
+						WebClient.Builder builder = lazyWebClientBuilder.get();
+						return (builder != null) ? builder.clone().build() : pool.webClient();
+					};
+					return new HttpTransport(webClient, false, engine, responseTimeout, pool, observations,
+							convention, streamIdleTimeout);
+				}
+				// The Netty client and the WebClient are made on the first request.
+				return new HttpTransport(pool::httpClient, pool::webClient, engine, responseTimeout, pool,
+						observations, convention, streamIdleTimeout);
+			}
+
+		};
 		return new ClientContext(key, origin, transport, this.lifecycleTimeout, this.dockerExecutable);
 	}
 

@@ -106,6 +106,17 @@ class ShutdownTest {
 		await().atMost(WITHIN).untilAsserted(() -> assertThat(this.fake.server().openConnections()).isZero());
 	}
 
+	@Test
+	void aClientClosedBeforeItsFirstCallFailsItsCallsAtOnce() {
+		// The transport is made on the first call: closing first must still close it.
+		TogetherSandbox sdk = TogetherSandbox.builder().apiKey("shutdown-key").baseUrl(this.fake.server().baseUrl()).build();
+
+		sdk.close();
+
+		assertLaterCallsFailAtOnce(sdk);
+		assertThat(this.fake.server().openConnections()).isZero();
+	}
+
 	/** Starts one of everything that can be in flight and waits until the server sees them all. */
 	private InFlight startEverything(TogetherSandbox sdk) {
 		Sandbox sandbox = sdk.sandboxes().start(FakeSandboxServer.SANDBOX_ID);

@@ -39,6 +39,16 @@ class ClientConstructionTest {
 					"reactor.core.publisher.FluxOperator");
 	}
 
+	@Test
+	void buildingAndClosingClientsMakesNoTransportAndStartsNoObservationRegistry() throws Exception {
+		List<String> loaded = loadedClasses(BuildAndClose.class);
+		assertThat(loaded).as("the probe ran").contains(BuildAndClose.class.getName());
+		assertThat(loaded).as("classes loaded by building and closing clients")
+			.doesNotContain("ai.together.sandbox.internal.http.HttpTransport",
+					"ai.together.sandbox.internal.http.RetryEngine", "ai.together.sandbox.internal.http.Redactor",
+					"io.micrometer.observation.ObservationRegistry$1", "io.micrometer.observation.NoopObservationConfig");
+	}
+
 	/** Runs a class's main in a fresh JVM on this test's class path and returns the classes it loaded. */
 	private static List<String> loadedClasses(Class<?> main) throws IOException, InterruptedException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -66,6 +76,16 @@ class ClientConstructionTest {
 			}
 		}
 		return classes;
+	}
+
+	/** An application that builds both clients and closes them without a call. */
+	static final class BuildAndClose {
+
+		public static void main(String[] args) {
+			TogetherSandbox.builder().apiKey("construction-test-key").baseUrl("http://127.0.0.1:9").build().close();
+			ReactiveTogetherSandbox.builder().apiKey("construction-test-key").baseUrl("http://127.0.0.1:9").build().close();
+		}
+
 	}
 
 	/** What an application's startup does with the SDK: builds both clients and their namespaces. */

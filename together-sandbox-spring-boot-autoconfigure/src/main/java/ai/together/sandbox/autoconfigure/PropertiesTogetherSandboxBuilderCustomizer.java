@@ -76,8 +76,9 @@ final class PropertiesTogetherSandboxBuilderCustomizer implements TogetherSandbo
 			.responseTimeout(this.properties.getResponseTimeout())
 			.lifecycleTimeout(this.properties.getLifecycleTimeout())
 			.streamIdleTimeout(this.properties.getStreamIdleTimeout())
-			.retry(this.retryConfig)
-			.observationRegistry(this.observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+			.retry(this.retryConfig);
+		// Without a registry the client keeps its default (no observations), taken on its first call.
+		this.observationRegistry.ifUnique(builder::observationRegistry);
 		// Taken on the client's first call, not at startup: a prototype, so each client gets its
 		// own (and clones it again); without one the client keeps its own pool.
 		Integer maxConnectionsTotal = this.properties.getMaxConnectionsTotal();

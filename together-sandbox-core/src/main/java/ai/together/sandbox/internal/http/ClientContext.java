@@ -4,7 +4,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
+import ai.together.sandbox.internal.util.Lazy;
 import ai.together.sandbox.retry.RetryConfig;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +25,10 @@ public final class ClientContext implements AutoCloseable {
 
 	private final String origin;
 
-	private final HttpTransport transport;
+	private final Lazy<HttpTransport> transport;
+
+	/** Guarded by {@link #transport}'s lock, which also guards making the transport. */
+	private boolean closed;
 
 	private final Duration lifecycleTimeout;
 
@@ -50,12 +55,45 @@ public final class ClientContext implements AutoCloseable {
 	 */
 	public ClientContext(String apiKey, String origin, HttpTransport transport, Duration lifecycleTimeout,
 			String dockerExecutable) {
+		this(apiKey, origin, constant(Objects.requireNonNull(transport, "transport")), lifecycleTimeout,
+				dockerExecutable);
+		this.transport.get();
+	}
+
+	/**
+	 * Creates the context with a transport made when it is first asked for (the first call of the
+	 * client), so that building a client loads no transport class.
+	 * @param apiKey the API key
+	 * @param origin the management origin without {@code /api/v1} and without a trailing slash
+	 * @param transport makes the transport, once; a context closed before then closes it at once
+	 * @param lifecycleTimeout the response timeout of the lifecycle {@code wait} call
+	 * @param dockerExecutable the Docker CLI that local snapshot builds run
+	 */
+	public ClientContext(String apiKey, String origin, Supplier<HttpTransport> transport, Duration lifecycleTimeout,
+			String dockerExecutable) {
 		this.dockerExecutable = Objects.requireNonNull(dockerExecutable, "dockerExecutable");
 		this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
 		this.origin = Objects.requireNonNull(origin, "origin");
-		this.transport = Objects.requireNonNull(transport, "transport");
 		this.lifecycleTimeout = Objects.requireNonNull(lifecycleTimeout, "lifecycleTimeout");
-		transport.redactor().pin(apiKey);
+		Objects.requireNonNull(transport, "transport");
+		this.transport = new Lazy<>() {
+
+			@Override
+			protected HttpTransport make() {
+				HttpTransport made = Objects.requireNonNull(transport.get(), "transport");
+				made.redactor().pin(apiKey);
+				if (ClientContext.this.closed) {
+					// Asked for after the client was closed: its calls fail as those of a closed client.
+					made.close();
+				}
+				return made;
+			}
+
+		};
+	}
+
+	private static Supplier<HttpTransport> constant(HttpTransport transport) {
+		return () -> transport;
 	}
 
 	/**
@@ -75,11 +113,11 @@ public final class ClientContext implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the transport.
+	 * Returns the transport, making it on the first call.
 	 * @return the transport
 	 */
 	public HttpTransport transport() {
-		return this.transport;
+		return this.transport.get();
 	}
 
 	/**
@@ -153,14 +191,23 @@ public final class ClientContext implements AutoCloseable {
 	 */
 	public ClientContext derive(String apiKey, RetryConfig retry, Duration responseTimeout, Duration lifecycleTimeout,
 			Map<String, String> headers) {
-		HttpTransport derived = this.transport.derive(this.transport.retryEngine().withConfig(retry), responseTimeout,
-				headers);
+		HttpTransport transport = transport();
+		HttpTransport derived = transport.derive(transport.retryEngine().withConfig(retry), responseTimeout, headers);
 		return new ClientContext(apiKey, this.origin, derived, lifecycleTimeout, this.dockerExecutable);
 	}
 
 	@Override
 	public void close() {
-		this.transport.close();
+		HttpTransport made;
+		synchronized (this.transport) {
+			// Under the lock that making the transport holds: one being made now is closed here,
+			// one made later closes itself.
+			this.closed = true;
+			made = this.transport.getIfMade();
+		}
+		if (made != null) {
+			made.close();
+		}
 	}
 
 	@Override
