@@ -11,29 +11,36 @@ import java.util.List;
 import ai.together.sandbox.ClientBuilder;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.validation.BindValidationException;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.SimpleErrors;
 import org.springframework.validation.Validator;
 
 /**
  * Configuration properties of the Together Sandbox client ({@code together.sandbox.*}).
  * <p>
- * They validate themselves when they are bound ({@link Validator}), with the rules of the
- * client, so that an invalid value fails the startup with Spring Boot's report naming the
- * property, its value, its origin and the rule, rather than deep in bean creation or at the
- * first request. No Bean Validation provider is needed, and none is forced on applications.
+ * They check themselves once they are bound, with the rules of the client, so that an invalid
+ * value fails the startup with Spring Boot's report naming the property, its value, its origin
+ * and the rule, rather than deep in bean creation or at the first request. No Bean Validation
+ * provider is needed, and none is forced on applications.
  *
  * @author together-sandbox-java
  * @since 0.1.0
  */
 @ConfigurationProperties(TogetherSandboxProperties.CONFIG_PREFIX)
-public class TogetherSandboxProperties implements Validator {
-
-	private static final java.util.regex.Pattern SNAPSHOT_ALIAS = java.util.regex.Pattern
-		.compile("[^\\s\\p{Cntrl}@/]+@[^\\s\\p{Cntrl}@/]+");
+public class TogetherSandboxProperties implements InitializingBean {
 
 	/** The prefix of the client's properties. */
 	public static final String CONFIG_PREFIX = "together.sandbox";
@@ -120,6 +127,10 @@ public class TogetherSandboxProperties implements Validator {
 	private final Health health = new Health();
 
 	private final Emulator emulator = new Emulator();
+
+	// Where these properties were bound from, to bind them again when a value is invalid; not a
+	// property (no accessors).
+	private @Nullable Environment environment;
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -217,22 +228,58 @@ public class TogetherSandboxProperties implements Validator {
 		return this.emulator;
 	}
 
-	@Override
-	public boolean supports(Class<?> type) {
-		return type == TogetherSandboxProperties.class || type == Retry.class || type == Defaults.class
-				|| type == Health.class || type == Emulator.class;
+	@Autowired(required = false)
+	void bindingEnvironment(Environment environment) {
+		this.environment = environment;
 	}
 
 	/**
-	 * Checks the values with the rules of the client ({@code ClientBuilder},
-	 * {@code RetryConfig}, {@code CreateSandboxRequest}). The binder calls it for these
-	 * properties and for each nested group, so that every error is reported against its own
-	 * property and origin.
+	 * Checks the bound values with the rules of the client ({@code ClientBuilder},
+	 * {@code RetryConfig}, {@code CreateSandboxRequest}); when one is invalid, fails with Spring
+	 * Boot's {@link BindValidationException}, whose startup report names each invalid property,
+	 * its value, its origin and the rule.
+	 * @throws BindException when a value is invalid
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		if (this.environment == null || !hasInvalidValue()) {
+			return;
+		}
+		// Bound again, validated this time: Boot's validating handler tracks each value's origin
+		// for the report. Validating every binding with it instead cost each startup some 20
+		// classes and a binding result per group, for values that are nearly always valid.
+		Binder.get(this.environment)
+			.bind(CONFIG_PREFIX, Bindable.ofInstance(new TogetherSandboxProperties()), new ValidationBindHandler(new Rules()));
+		throw new IllegalStateException("Invalid " + CONFIG_PREFIX + " properties, not bound from the environment: "
+				+ firstError());
+	}
+
+	private boolean hasInvalidValue() {
+		return firstError() != null;
+	}
+
+	/** The first invalid value, as {@code path message}, or {@code null} when all are valid. */
+	private @Nullable String firstError() {
+		Object[] groups = { this, this.retry, this.defaults, this.health, this.emulator };
+		String[] paths = { "", "retry.", "defaults.", "health.", "emulator." };
+		for (int i = 0; i < groups.length; i++) {
+			SimpleErrors errors = new SimpleErrors(groups[i]);
+			check(groups[i], errors);
+			FieldError error = errors.getFieldError();
+			if (error != null) {
+				return paths[i] + error.getField() + " " + error.getDefaultMessage();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Checks the values of these properties or of one of their groups, each group on its own, so
+	 * that every error is reported against its own property and origin.
 	 * @param target these properties or one of their groups
 	 * @param errors where each invalid value is reported
 	 */
-	@Override
-	public void validate(Object target, Errors errors) {
+	private static void check(Object target, Errors errors) {
 		if (target instanceof TogetherSandboxProperties properties) {
 			String baseUrl = properties.getBaseUrl();
 			if (baseUrl != null && !baseUrl.isBlank() && !isHttpUrl(baseUrl.trim())) {
@@ -301,11 +348,40 @@ public class TogetherSandboxProperties implements Validator {
 	}
 
 	/**
+	 * The rules as a {@link Validator} for Boot's validating bind handler.
+	 */
+	private static final class Rules implements Validator {
+
+		@Override
+		public boolean supports(Class<?> type) {
+			return type == TogetherSandboxProperties.class || type == Retry.class || type == Defaults.class
+					|| type == Health.class || type == Emulator.class;
+		}
+
+		@Override
+		public void validate(Object target, Errors errors) {
+			check(target, errors);
+		}
+
+	}
+
+	/**
 	 * The rule of {@code EmulatorOptions.isValidSnapshotAlias}, kept here because the emulator is
 	 * optional on the classpath.
 	 */
 	private static boolean isSnapshotAlias(@Nullable String alias) {
-		return alias != null && !alias.isBlank() && SNAPSHOT_ALIAS.matcher(alias).matches();
+		return alias != null && !alias.isBlank() && SnapshotAlias.PATTERN.matcher(alias).matches();
+	}
+
+	/**
+	 * The pattern of a snapshot alias, compiled when an alias is first checked rather than with
+	 * these properties at every startup.
+	 */
+	private static final class SnapshotAlias {
+
+		static final java.util.regex.Pattern PATTERN = java.util.regex.Pattern
+			.compile("[^\\s\\p{Cntrl}@/]+@[^\\s\\p{Cntrl}@/]+");
+
 	}
 
 	private static boolean isHttpUrl(String url) {

@@ -10,10 +10,12 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * An invalid {@code together.sandbox.*} value fails the startup with Spring Boot's report, which
@@ -26,6 +28,24 @@ class PropertiesValidationTests {
 	@Test
 	void checksWithoutABeanValidationProvider() {
 		assertThat(ClassUtils.isPresent("jakarta.validation.Validator", null)).isFalse();
+	}
+
+	@Test
+	void acceptsTheDefaults() {
+		TogetherSandboxProperties properties = new TogetherSandboxProperties();
+		properties.bindingEnvironment(new StandardEnvironment());
+		properties.afterPropertiesSet();
+		assertThat(properties.getRetry().getMaxAttempts()).isEqualTo(3);
+	}
+
+	@Test
+	void rejectsAnInvalidValueThatDidNotComeFromTheEnvironment() {
+		// Set after binding (by code of the application): binding again finds nothing invalid.
+		TogetherSandboxProperties properties = new TogetherSandboxProperties();
+		properties.bindingEnvironment(new StandardEnvironment());
+		properties.getDefaults().setMillicpu(100);
+		assertThatIllegalStateException().isThrownBy(properties::afterPropertiesSet)
+			.withMessageContaining("defaults.millicpu must be at least 250 and a multiple of 250");
 	}
 
 	@Test
