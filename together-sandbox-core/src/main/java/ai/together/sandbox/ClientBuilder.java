@@ -99,7 +99,9 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 
 	private @Nullable TogetherSandboxClientObservationConvention observationConvention;
 
-	private UnaryOperator<@Nullable String> environment = System::getenv;
+	// Null for the process environment: a method reference here would spin a class at the first
+	// build of every JVM, a startup cost of the Spring Boot starter.
+	private @Nullable UnaryOperator<@Nullable String> environment;
 
 	private RetryEngine.@Nullable Sleeper retrySleeper;
 
@@ -381,8 +383,12 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 				: Math.max(DEFAULT_MAX_CONNECTIONS_TOTAL, this.maxConnections);
 	}
 
+	private @Nullable String environmentVariable(String name) {
+		return (this.environment != null) ? this.environment.apply(name) : System.getenv(name);
+	}
+
 	private String resolveApiKey() {
-		String key = (this.apiKey != null && !this.apiKey.isBlank()) ? this.apiKey : this.environment.apply(API_KEY_ENV);
+		String key = (this.apiKey != null && !this.apiKey.isBlank()) ? this.apiKey : environmentVariable(API_KEY_ENV);
 		if (key == null || key.isBlank()) {
 			throw new IllegalArgumentException(
 					"apiKey must be provided or the " + API_KEY_ENV + " environment variable must be set");
@@ -394,7 +400,7 @@ public abstract class ClientBuilder<B extends ClientBuilder<B>> {
 		String url = this.baseUrl;
 		String source = "baseUrl";
 		if (url == null || url.isBlank()) {
-			url = this.environment.apply(BASE_URL_ENV);
+			url = environmentVariable(BASE_URL_ENV);
 			source = BASE_URL_ENV;
 		}
 		if (url == null || url.isBlank()) {

@@ -1,5 +1,7 @@
 package ai.together.sandbox.autoconfigure;
 
+import java.util.function.Supplier;
+
 import ai.together.sandbox.ReactiveTogetherSandbox;
 import ai.together.sandbox.observation.TogetherSandboxClientObservationConvention;
 import ai.together.sandbox.retry.RetryConfig;
@@ -77,22 +79,46 @@ final class PropertiesTogetherSandboxBuilderCustomizer implements TogetherSandbo
 			.lifecycleTimeout(this.properties.getLifecycleTimeout())
 			.streamIdleTimeout(this.properties.getStreamIdleTimeout())
 			.retry(this.retryConfig);
+		// No method references in this method: each would spin a class at every startup.
 		// Without a registry the client keeps its default (no observations), taken on its first call.
-		this.observationRegistry.ifUnique(builder::observationRegistry);
-		// Taken on the client's first call, not at startup: a prototype, so each client gets its
-		// own (and clones it again); without one the client keeps its own pool.
+		ObservationRegistry registry = this.observationRegistry.getIfUnique();
+		if (registry != null) {
+			builder.observationRegistry(registry);
+		}
 		Integer maxConnectionsTotal = this.properties.getMaxConnectionsTotal();
 		if (maxConnectionsTotal != null) {
 			builder.maxConnectionsTotal(maxConnectionsTotal);
 		}
-		ObjectProvider<WebClient.Builder> webClientBuilder = this.webClientBuilder;
-		builder.lazyWebClientBuilder(webClientBuilder::getIfAvailable);
-		this.observationConvention.ifAvailable(builder::observationConvention);
+		builder.lazyWebClientBuilder(new BootWebClientBuilder(this.webClientBuilder));
+		TogetherSandboxClientObservationConvention convention = this.observationConvention.getIfAvailable();
+		if (convention != null) {
+			builder.observationConvention(convention);
+		}
 	}
 
 	@Override
 	public int getOrder() {
 		return ORDER;
+	}
+
+	/**
+	 * Boot's {@code WebClient.Builder}, taken on the client's first call, not at startup: a
+	 * prototype, so each client gets its own (and clones it again); without one the client keeps
+	 * its own pool.
+	 */
+	private static final class BootWebClientBuilder implements Supplier<WebClient.@Nullable Builder> {
+
+		private final ObjectProvider<WebClient.Builder> provider;
+
+		BootWebClientBuilder(ObjectProvider<WebClient.Builder> provider) {
+			this.provider = provider;
+		}
+
+		@Override
+		public WebClient.@Nullable Builder get() {
+			return this.provider.getIfAvailable();
+		}
+
 	}
 
 	private String emulatorState() {

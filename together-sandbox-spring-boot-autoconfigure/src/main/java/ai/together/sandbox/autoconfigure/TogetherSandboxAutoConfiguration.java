@@ -9,9 +9,13 @@ import ai.together.sandbox.observation.TogetherSandboxClientObservationConventio
 import ai.together.sandbox.retry.RetryConfig;
 import ai.together.sandbox.sandboxes.CreateSandboxRequest;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -76,8 +80,7 @@ public final class TogetherSandboxAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RetryConfig togetherSandboxRetryConfig(TogetherSandboxProperties properties,
-			@Qualifier(RETRY_POLICY_BEAN_NAME) ObjectProvider<RetryPolicy> retryPolicy) {
+	RetryConfig togetherSandboxRetryConfig(TogetherSandboxProperties properties, ListableBeanFactory beanFactory) {
 		TogetherSandboxProperties.Retry retry = properties.getRetry();
 		RetryConfig config = RetryConfig.builder()
 			.maxAttempts(retry.getMaxAttempts())
@@ -89,8 +92,32 @@ public final class TogetherSandboxAutoConfiguration {
 			.retryTransportErrors(retry.isTransportErrors())
 			.excludedOperations(retry.getExcludedOperations())
 			.build();
-		RetryPolicy policy = retryPolicy.getIfUnique();
+		RetryPolicy policy = retryPolicy(beanFactory);
 		return (policy != null) ? RetryPolicyAdapter.adapt(config, policy) : config;
+	}
+
+	/**
+	 * Returns the application's {@link RetryPolicy} named or qualified
+	 * {@value #RETRY_POLICY_BEAN_NAME}, or {@code null} when it has none (other policies are
+	 * ignored).
+	 * @throws NoUniqueBeanDefinitionException when several match
+	 */
+	private static @Nullable RetryPolicy retryPolicy(ListableBeanFactory beanFactory) {
+		// Looked up only when a policy exists: a @Qualifier injection point instead costs every
+		// startup two annotation proxy classes, with or without a policy.
+		if (beanFactory.getBeanNamesForType(RetryPolicy.class, true, false).length == 0) {
+			return null;
+		}
+		try {
+			return BeanFactoryAnnotationUtils.qualifiedBeanOfType(beanFactory, RetryPolicy.class, RETRY_POLICY_BEAN_NAME);
+		}
+		catch (NoUniqueBeanDefinitionException ex) {
+			throw ex;
+		}
+		catch (NoSuchBeanDefinitionException ex) {
+			// Only policies meant for something else.
+			return null;
+		}
 	}
 
 	@Bean
@@ -141,7 +168,10 @@ public final class TogetherSandboxAutoConfiguration {
 		ReactiveTogetherSandbox.Builder togetherSandboxBuilder(
 				ObjectProvider<TogetherSandboxBuilderCustomizer> customizers) {
 			ReactiveTogetherSandbox.Builder builder = ReactiveTogetherSandbox.builder();
-			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			// A loop, not a lambda: a lambda here would spin a class at every startup.
+			for (TogetherSandboxBuilderCustomizer customizer : customizers.orderedStream().toList()) {
+				customizer.customize(builder);
+			}
 			return builder;
 		}
 

@@ -18,6 +18,8 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -334,6 +336,26 @@ class TogetherSandboxAutoConfigurationTests {
 	}
 
 	@Test
+	void adaptsAQualifiedSpringRetryPolicy() {
+		this.contextRunner.withUserConfiguration(QualifiedRetryPolicyConfiguration.class, UnrelatedRetryPolicyConfiguration.class)
+			.run((context) -> {
+				RetryConfig retry = context.getBean(ReactiveTogetherSandbox.class).retryConfig();
+				assertThat(retry.maxAttempts()).isEqualTo(7);
+				assertThat(retry.shouldRetry()).isNotNull();
+			});
+	}
+
+	@Test
+	void failsOnTwoRetryPoliciesMeantForTheClient() {
+		this.contextRunner.withUserConfiguration(RetryPolicyConfiguration.class, QualifiedRetryPolicyConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(NoUniqueBeanDefinitionException.class)
+				.hasMessageContaining(TogetherSandboxAutoConfiguration.RETRY_POLICY_BEAN_NAME));
+	}
+
+	@Test
 	void ignoresARetryPolicyMeantForSomethingElse() {
 		this.contextRunner.withUserConfiguration(UnrelatedRetryPolicyConfiguration.class).run((context) -> {
 			RetryConfig retry = context.getBean(ReactiveTogetherSandbox.class).retryConfig();
@@ -569,6 +591,17 @@ class TogetherSandboxAutoConfigurationTests {
 				.maxDelay(Duration.ofMillis(80))
 				.includes(ai.together.sandbox.errors.HttpException.class)
 				.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class QualifiedRetryPolicyConfiguration {
+
+		@Bean
+		@Qualifier(TogetherSandboxAutoConfiguration.RETRY_POLICY_BEAN_NAME)
+		org.springframework.core.retry.RetryPolicy sandboxCallsRetryPolicy() {
+			return org.springframework.core.retry.RetryPolicy.withMaxRetries(6);
 		}
 
 	}
