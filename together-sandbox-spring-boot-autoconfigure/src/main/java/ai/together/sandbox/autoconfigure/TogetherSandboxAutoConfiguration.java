@@ -1,5 +1,7 @@
 package ai.together.sandbox.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
 
@@ -12,7 +14,6 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
@@ -103,21 +104,18 @@ public final class TogetherSandboxAutoConfiguration {
 	 * @throws NoUniqueBeanDefinitionException when several match
 	 */
 	private static @Nullable RetryPolicy retryPolicy(ListableBeanFactory beanFactory) {
-		// Looked up only when a policy exists: a @Qualifier injection point instead costs every
-		// startup two annotation proxy classes, with or without a policy.
-		if (beanFactory.getBeanNamesForType(RetryPolicy.class, true, false).length == 0) {
-			return null;
+		// One lookup by type, qualifiers read only when a policy exists: a @Qualifier injection
+		// point instead costs every startup two annotation proxy classes, with or without one.
+		List<String> matches = new ArrayList<>();
+		for (String name : beanFactory.getBeanNamesForType(RetryPolicy.class, true, false)) {
+			if (BeanFactoryAnnotationUtils.isQualifierMatch(RETRY_POLICY_BEAN_NAME::equals, name, beanFactory)) {
+				matches.add(name);
+			}
 		}
-		try {
-			return BeanFactoryAnnotationUtils.qualifiedBeanOfType(beanFactory, RetryPolicy.class, RETRY_POLICY_BEAN_NAME);
+		if (matches.size() > 1) {
+			throw new NoUniqueBeanDefinitionException(RetryPolicy.class, matches);
 		}
-		catch (NoUniqueBeanDefinitionException ex) {
-			throw ex;
-		}
-		catch (NoSuchBeanDefinitionException ex) {
-			// Only policies meant for something else.
-			return null;
-		}
+		return matches.isEmpty() ? null : beanFactory.getBean(matches.get(0), RetryPolicy.class);
 	}
 
 	@Bean

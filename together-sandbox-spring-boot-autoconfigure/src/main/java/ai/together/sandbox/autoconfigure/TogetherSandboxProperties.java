@@ -239,10 +239,12 @@ public class TogetherSandboxProperties implements InitializingBean {
 	 * Boot's {@link BindValidationException}, whose startup report names each invalid property,
 	 * its value, its origin and the rule.
 	 * @throws BindException when a value is invalid
+	 * @throws IllegalStateException when a value is invalid that binding again does not find
+	 * (set by code after binding)
 	 */
 	@Override
 	public void afterPropertiesSet() {
-		if (this.environment == null || !hasInvalidValue()) {
+		if (this.environment == null || firstError() == null) {
 			return;
 		}
 		// Bound again, validated this time: Boot's validating handler tracks each value's origin
@@ -252,10 +254,6 @@ public class TogetherSandboxProperties implements InitializingBean {
 			.bind(CONFIG_PREFIX, Bindable.ofInstance(new TogetherSandboxProperties()), new ValidationBindHandler(new Rules()));
 		throw new IllegalStateException("Invalid " + CONFIG_PREFIX + " properties, not bound from the environment: "
 				+ firstError());
-	}
-
-	private boolean hasInvalidValue() {
-		return firstError() != null;
 	}
 
 	/** The first invalid value, as {@code path message}, or {@code null} when all are valid. */
