@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +73,7 @@ class KilledEmulatorTest {
 		}
 		List<String> markers = List.of(plain, doubleForked);
 		for (String marker : markers) {
-			await().atMost(Duration.ofSeconds(10)).until(() -> !ExecIsolationTest.processesWith(marker).isEmpty());
+			await().atMost(ExecIsolationTest.PATIENCE).until(() -> !ExecIsolationTest.processesWith(marker).isEmpty());
 		}
 		return markers;
 	}
@@ -102,7 +101,7 @@ class KilledEmulatorTest {
 			markers = startProcesses(child);
 			sigkill(child);
 			List<String> started = markers;
-			await().atMost(Duration.ofSeconds(5)).until(() -> !anyRunning(started));
+			await().atMost(ExecIsolationTest.PATIENCE).until(() -> !anyRunning(started));
 			assertThat(child.dataDirectory()).exists();
 			try (SandboxEmulator next = SandboxEmulator.start()) {
 				assertThat(child.dataDirectory()).doesNotExist();
